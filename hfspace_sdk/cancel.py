@@ -1,0 +1,117 @@
+"""Cancellation and deadline of one job, shared by the job's caller and its worker thread.
+
+The caller cancels (or lets the deadline pass); the worker checks between steps, and every
+blocking read it is in is interrupted through the abort callbacks it registered.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Callable, Optional
+
+from .errors import JobCancelledError, SpaceTimeoutError
+
+__all__ = ["CancelScope"]
+
+
+class CancelScope:
+    """A cancel flag, an overall deadline, and the aborts of the I/O in flight.
+
+    Thread-safe: :meth:`cancel` and :meth:`expire` may be called from any thread.
+    """
+
+    def __init__(
+        self, total_seconds: float, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._clock = clock
+        self.total_seconds = total_seconds
+        self.deadline = clock() + total_seconds
+        self._stopped = threading.Event()
+        self._timed_out = False
+        self._lock = threading.Lock()
+        self._aborts: dict[int, Callable[[], None]] = {}
+        self._next_id = 0
+
+    @property
+    def cancelled(self) -> bool:
+        """True once the job was cancelled or ran out of time."""
+        return self._stopped.is_set()
+
+    @property
+    def timed_out(self) -> bool:
+        """True when the stop came from the deadline rather than a cancel."""
+        return self._timed_out
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline (never negative)."""
+        return max(0.0, self.deadline - self._clock())
+
+    def cancel(self) -> None:
+        """Stop the job: set the flag and interrupt every blocking read in flight."""
+        self._stop()
+
+    def expire(self) -> None:
+        """Stop the job because its deadline passed."""
+        self._timed_out = True
+        self._stop()
+
+    def _stop(self) -> None:
+        with self._lock:
+            self._stopped.set()
+            aborts = list(self._aborts.values())
+        for abort in aborts:
+            abort()
+
+    def check(self) -> None:
+        """Raise if the job must stop: cancelled, or past its deadline.
+
+        Raises:
+            JobCancelledError: the job was cancelled.
+            SpaceTimeoutError: the deadline passed.
+        """
+        if not self._stopped.is_set() and self._clock() >= self.deadline:
+            self._timed_out = True
+            self._stopped.set()
+        if self._stopped.is_set():
+            raise self.stop_error()
+
+    def stop_error(self) -> Exception:
+        """The error that describes why the job stopped."""
+        if self._timed_out:
+            return SpaceTimeoutError(
+                f"The job did not finish within its {self.total_seconds:g} s timeout"
+            )
+        return JobCancelledError("The job was cancelled")
+
+    @contextmanager
+    def abortable(self, abort: Callable[[], None]) -> Iterator[None]:
+        """Register ``abort`` to be called if the job stops while the block runs."""
+        with self._lock:
+            key = self._next_id
+            self._next_id += 1
+            self._aborts[key] = abort
+            already_stopped = self._stopped.is_set()
+        try:
+            if already_stopped:
+                abort()
+            yield
+        finally:
+            with self._lock:
+                self._aborts.pop(key, None)
+
+    def read_timeout(self, default: float) -> float:
+        """A read timeout that does not outlive the deadline (at least a small floor)."""
+        return max(0.05, min(default, self.remaining()))
+
+    def wait(self, seconds: float) -> bool:
+        """Block up to ``seconds`` unless the job stops first; True if it stopped."""
+        return self._stopped.wait(seconds)
+
+
+def optional_check(scope: Optional[CancelScope]) -> None:
+    """``scope.check()`` when there is a scope."""
+    if scope is not None:
+        scope.check()

@@ -1,0 +1,178 @@
+"""Frozen client settings: Space URLs, hub, credentials, proxy, timeouts and pool size.
+
+The environment (``HF_TOKEN``, ``HF_ENDPOINT``) is read when settings are built, never at import.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Optional, Union
+from urllib.parse import urlsplit
+
+from .errors import InvalidArgumentError
+
+__all__ = ["DEFAULT_HUB_URL", "Settings", "Timeout", "default_space_url"]
+
+DEFAULT_HUB_URL = "https://huggingface.co"
+
+
+@dataclass(frozen=True)
+class Timeout:
+    """Time limits in seconds.
+
+    Attributes:
+        connect: to open a connection.
+        read: between two bytes of an answer. Gradio sends a heartbeat every 15 s while a job
+            waits, so this must stay well above 15.
+        total: for a whole job, from submission to result (ZeroGPU Spaces may queue a job for
+            minutes; lower it for interactive use).
+    """
+
+    connect: float = 10.0
+    read: float = 60.0
+    total: float = 900.0
+
+    def __post_init__(self) -> None:
+        for name in ("connect", "read", "total"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise InvalidArgumentError(
+                    f"timeout.{name} must be a number of seconds, not {value!r}"
+                )
+            if not (value > 0 and math.isfinite(value)):
+                raise InvalidArgumentError(f"timeout.{name} must be a positive number of seconds")
+
+    @classmethod
+    def coerce(cls, value: Union[Timeout, float, None]) -> Timeout:
+        """A :class:`Timeout` from ``None`` (defaults), a number (the job total) or itself.
+
+        A number caps every phase: ``timeout=20`` allows 20 s for the whole job.
+        """
+        if value is None:
+            return cls()
+        if isinstance(value, Timeout):
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidArgumentError(
+                f"timeout must be a number of seconds or a Timeout, not {value!r}"
+            )
+        if not (value > 0 and math.isfinite(value)):
+            raise InvalidArgumentError(
+                f"timeout must be a positive number of seconds, not {value!r}"
+            )
+        defaults = cls()
+        return cls(
+            connect=min(defaults.connect, value), read=min(defaults.read, value), total=value
+        )
+
+
+def default_space_url(space_id: str) -> str:
+    """The ``*.hf.space`` host the Hub serves a Space on (``owner/My.App`` → owner-my-app)."""
+    subdomain = space_id.lower()
+    for character in "/._":
+        subdomain = subdomain.replace(character, "-")
+    return f"https://{subdomain}.hf.space"
+
+
+def _check_http_url(name: str, url: Any) -> str:
+    if not isinstance(url, str):
+        raise InvalidArgumentError(f"{name} must be a URL string, not {type(url).__name__}")
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidArgumentError(f"{name} must be an http(s) URL with a host, not {url!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise InvalidArgumentError(
+            f"{name} must not contain a query, fragment or credentials: {url!r}"
+        )
+    return url.strip().rstrip("/")
+
+
+def _check_space_id(space_id: Any) -> str:
+    if not isinstance(space_id, str) or space_id.count("/") != 1 or not all(space_id.split("/")):
+        raise InvalidArgumentError(
+            f"space_urls keys must be Space ids like 'owner/name', not {space_id!r}"
+        )
+    return space_id.lower()
+
+
+@dataclass(frozen=True, repr=False)
+class Settings:
+    """Everything a provider or client is configured with. Build with :meth:`from_options`."""
+
+    space_urls: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    hub_url: str = DEFAULT_HUB_URL
+    hf_token: Optional[str] = None
+    cookies: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    proxy: Optional[str] = None
+    timeout: Timeout = field(default_factory=Timeout)
+    max_workers: int = 8
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        space_urls: Optional[Mapping[str, str]] = None,
+        hub_url: Optional[str] = None,
+        hf_token: Optional[str] = None,
+        cookies: Optional[Mapping[str, str]] = None,
+        proxy: Optional[str] = None,
+        timeout: Union[Timeout, float, None] = None,
+        max_workers: Optional[int] = None,
+        environ: Optional[Mapping[str, str]] = None,
+    ) -> Settings:
+        """Validate the keyword options; fill the rest from the environment and defaults.
+
+        Reads ``HF_TOKEN`` (when ``hf_token`` is not given) and ``HF_ENDPOINT`` (when
+        ``hub_url`` is not given).
+
+        Raises:
+            InvalidArgumentError: an option has the wrong type or form.
+        """
+        env = os.environ if environ is None else environ
+        if space_urls is not None and not isinstance(space_urls, Mapping):
+            raise InvalidArgumentError("space_urls must be a mapping of Space id to base URL")
+        urls = {
+            _check_space_id(space): _check_http_url(f"space_urls[{space!r}]", url)
+            for space, url in (space_urls or {}).items()
+        }
+        if cookies is not None and not (
+            isinstance(cookies, Mapping)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in cookies.items())
+        ):
+            raise InvalidArgumentError("cookies must be a mapping of cookie names to string values")
+        token = hf_token if hf_token is not None else env.get("HF_TOKEN") or None
+        if token is not None and (not isinstance(token, str) or not token.strip()):
+            raise InvalidArgumentError("hf_token must be a non-empty string")
+        if max_workers is not None and (
+            isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1
+        ):
+            raise InvalidArgumentError(
+                f"max_workers must be a positive whole number, not {max_workers!r}"
+            )
+        return cls(
+            space_urls=MappingProxyType(urls),
+            hub_url=_check_http_url(
+                "hub_url", hub_url or env.get("HF_ENDPOINT") or DEFAULT_HUB_URL
+            ),
+            hf_token=token,
+            cookies=MappingProxyType(dict(cookies or {})),
+            proxy=_check_http_url("proxy", proxy) if proxy is not None else None,
+            timeout=Timeout.coerce(timeout),
+            max_workers=max_workers or 8,
+        )
+
+    def space_url(self, space_id: str) -> str:
+        """The base URL of a Space: the ``space_urls`` override, else its ``*.hf.space`` host."""
+        return self.space_urls.get(space_id.lower()) or default_space_url(space_id)
+
+    def __repr__(self) -> str:
+        return (
+            f"Settings(space_urls={dict(self.space_urls)!r}, hub_url={self.hub_url!r}, "
+            f"hf_token={'***' if self.hf_token else None}, cookies={sorted(self.cookies)!r}, "
+            f"proxy={'***' if self.proxy else None}, timeout={self.timeout!r}, "
+            f"max_workers={self.max_workers})"
+        )

@@ -1,0 +1,338 @@
+"""The exception tree of hfspace_sdk, and the pure functions that choose an exception class.
+
+Every error the SDK raises derives from :class:`HFSpaceError`. g4f's names are kept as
+subclasses so ported ``except`` clauses still work; errors that belong to a builtin category
+also inherit it (a bad argument is a ``ValueError``, a timeout a ``TimeoutError``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Optional
+
+__all__ = [
+    "AllProvidersFailedError",
+    "HFSpaceError",
+    "InvalidArgumentError",
+    "JobCancelledError",
+    "MissingAuthError",
+    "ModelNotFoundError",
+    "ModelNotSupportedError",
+    "ProtocolError",
+    "QueueFullError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "ResponseError",
+    "ResponseStatusError",
+    "SpaceConnectionError",
+    "SpaceError",
+    "SpaceTimeoutError",
+    "error_for_status",
+    "parse_quota_message",
+    "space_error",
+]
+
+
+class HFSpaceError(Exception):
+    """Root of every error raised by hfspace_sdk.
+
+    Attributes:
+        space: the Space id the failing request was meant for, when known.
+    """
+
+    def __init__(self, message: str, *, space: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.space = space
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidArgumentError(HFSpaceError, ValueError):
+    """An argument was rejected before any request was sent."""
+
+
+class ModelNotSupportedError(InvalidArgumentError):
+    """The provider does not serve the requested model (g4f name)."""
+
+
+class ModelNotFoundError(ModelNotSupportedError):
+    """The requested model does not exist for this provider (g4f name)."""
+
+
+class ResponseError(HFSpaceError):
+    """The Space answered, but not with a result (g4f name)."""
+
+
+class ResponseStatusError(ResponseError):
+    """An HTTP request answered with an error status.
+
+    Attributes:
+        status_code: the HTTP status.
+        url: the URL that was requested.
+        response: the ``requests.Response``, when there was one (its body already read).
+        body: the decoded JSON body, or the start of the text body.
+        retry_after: the ``Retry-After`` delay in seconds, when the server sent one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        url: Optional[str] = None,
+        space: Optional[str] = None,
+        response: Any = None,
+        retry_after: Optional[float] = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message, space=space)
+        self.status_code = status_code
+        self.body = body
+        self.url = url
+        self.response = response
+        self.retry_after = retry_after
+
+
+class RateLimitError(ResponseStatusError):
+    """HTTP 429: too many requests. ``retry_after`` holds the server's hint in seconds."""
+
+
+class MissingAuthError(ResponseStatusError):
+    """HTTP 401/403: the request needs (other) credentials."""
+
+
+class QueueFullError(ResponseStatusError):
+    """The Space's Gradio queue refused the job because it is full."""
+
+
+class SpaceError(ResponseError):
+    """The Space ran the job and reported a failure.
+
+    Attributes:
+        title: the title Gradio gave the error (5.x and later), if any.
+    """
+
+    def __init__(
+        self, message: str, *, space: Optional[str] = None, title: Optional[str] = None
+    ) -> None:
+        super().__init__(message, space=space)
+        self.title = title
+
+
+class QuotaExceededError(SpaceError):
+    """The Space's ZeroGPU quota for this caller is used up.
+
+    Attributes:
+        requested: GPU seconds the job asked for, if the message said.
+        left: GPU seconds left in the quota, if the message said.
+        retry_after: seconds until the quota allows the job again, if the message said.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        space: Optional[str] = None,
+        title: Optional[str] = None,
+        requested: Optional[int] = None,
+        left: Optional[int] = None,
+        retry_after: Optional[int] = None,
+    ) -> None:
+        super().__init__(message, space=space, title=title)
+        self.requested = requested
+        self.left = left
+        self.retry_after = retry_after
+
+
+class ProtocolError(ResponseError):
+    """The server's answer does not follow the Gradio protocol (malformed or cut short)."""
+
+
+class SpaceTimeoutError(HFSpaceError, TimeoutError):
+    """A connect, read or overall job deadline passed."""
+
+
+class SpaceConnectionError(HFSpaceError, ConnectionError):
+    """The Space or the hub could not be reached (refused, DNS failure, TLS failure, reset)."""
+
+
+class JobCancelledError(HFSpaceError):
+    """The job was cancelled before it produced its result."""
+
+
+class AllProvidersFailedError(ResponseError):
+    """Every provider able to serve the model failed.
+
+    Attributes:
+        errors: provider name → the error it raised, in the order they were tried.
+    """
+
+    def __init__(self, model: str, errors: Mapping[str, BaseException]) -> None:
+        details = "; ".join(f"{name}: {error}" for name, error in errors.items())
+        super().__init__(f"All providers failed for model {model!r}: {details}")
+        self.errors = dict(errors)
+
+
+# --- choosing the class: pure functions over plain data ---------------------------------
+
+_TAG = re.compile(r"<[^>]+>")
+_QUOTA_REQUESTED_FIRST = re.compile(r"\((\d+)s requested vs\.? (\d+)s left\)")
+_QUOTA_LEFT_FIRST = re.compile(r"\((\d+)s left vs\.? (\d+)s requested\)")
+_RETRY_IN = re.compile(r"(?:retry|try again) in (\d+):(\d{1,2}):(\d{1,2})", re.IGNORECASE)
+_QUOTA_MARKERS = ("exceeded your gpu quota", "exceeded your free zerogpu quota")
+
+
+@dataclass(frozen=True)
+class QuotaInfo:
+    """What a ZeroGPU quota message says, in seconds."""
+
+    requested: Optional[int]
+    left: Optional[int]
+    retry_after: Optional[int]
+
+
+def clean_message(text: str) -> str:
+    """Make a Space's error text readable: cut the Hub's sign-up links, drop HTML, unquote.
+
+    Gradio 4.x wraps messages in Python repr quotes; the Hub appends ``<a ...>`` links.
+    """
+    text = text.split(" <a ")[0]
+    text = html.unescape(_TAG.sub("", text)).strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    return " ".join(text.split())
+
+
+def parse_quota_message(message: str) -> Optional[QuotaInfo]:
+    """Read a ZeroGPU quota message; ``None`` when the text is not one.
+
+    Understands both wordings: ``(60s requested vs. 56s left)`` and
+    ``(46s left vs. 60s requested) ... retry in 0:09:48``.
+    """
+    text = clean_message(message)
+    if not any(marker in text.lower() for marker in _QUOTA_MARKERS):
+        return None
+    requested = left = retry_after = None
+    if match := _QUOTA_REQUESTED_FIRST.search(text):
+        requested, left = int(match.group(1)), int(match.group(2))
+    elif match := _QUOTA_LEFT_FIRST.search(text):
+        left, requested = int(match.group(1)), int(match.group(2))
+    if match := _RETRY_IN.search(text):
+        hours, minutes, seconds = (int(part) for part in match.groups())
+        retry_after = hours * 3600 + minutes * 60 + seconds
+    return QuotaInfo(requested=requested, left=left, retry_after=retry_after)
+
+
+HIDDEN_ERROR_MESSAGE = (
+    "The Space reported an error but hid its message "
+    "(Gradio only shows the text of errors raised as gr.Error)"
+)
+
+
+def space_error(
+    message: Optional[str], *, space: Optional[str] = None, title: Optional[str] = None
+) -> SpaceError:
+    """Build the error for a failure the Space reported while running a job."""
+    if not message:
+        return SpaceError(HIDDEN_ERROR_MESSAGE, space=space, title=title)
+    text = clean_message(message)
+    quota = parse_quota_message(text)
+    if quota is not None:
+        return QuotaExceededError(
+            text,
+            space=space,
+            title=title,
+            requested=quota.requested,
+            left=quota.left,
+            retry_after=quota.retry_after,
+        )
+    return SpaceError(text, space=space, title=title)
+
+
+def parse_retry_after(value: Optional[str]) -> Optional[float]:
+    """Seconds from a ``Retry-After`` header given in seconds; ``None`` otherwise."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
+def _message_from_body(content_type: str, body: Any) -> Optional[str]:
+    if isinstance(body, Mapping):
+        for key in ("error", "detail", "message"):
+            value = body.get(key)
+            if isinstance(value, Mapping):
+                value = value.get("message")
+            if isinstance(value, str) and value.strip():
+                return clean_message(value)
+        return None
+    if isinstance(body, str):
+        text = body.strip()
+        if content_type.startswith("text/html") or text.lower().startswith(("<!doctype", "<html")):
+            return "HTML content"
+        return clean_message(text)[:500] or None
+    return None
+
+
+def error_for_status(
+    status_code: int,
+    *,
+    content_type: str = "",
+    body: Any = None,
+    url: Optional[str] = None,
+    space: Optional[str] = None,
+    retry_after: Optional[str] = None,
+    response: Any = None,
+) -> ResponseStatusError:
+    """The one place that turns an HTTP error status into an exception.
+
+    Args:
+        status_code: the HTTP status (>= 400).
+        content_type: the response's content type.
+        body: the decoded JSON body, or the text body.
+        url: the request URL (without secrets: the SDK never puts them in URLs).
+        space: the Space id the request was meant for.
+        retry_after: the raw ``Retry-After`` header.
+        response: the response object, kept on the error for callers who need it.
+    """
+    detail = _message_from_body(content_type, body)
+    kind: type[ResponseStatusError] = ResponseStatusError
+    if status_code == 429:
+        kind = RateLimitError
+    elif status_code in (401, 403):
+        kind = MissingAuthError
+    elif status_code == 503 and detail and "queue is full" in detail.lower():
+        kind = QueueFullError
+    where = f" from {space}" if space else ""
+    message = f"Response {status_code}{where}: {detail or _REASONS.get(status_code, 'error')}"
+    return kind(
+        message,
+        status_code=status_code,
+        url=url,
+        space=space,
+        response=response,
+        retry_after=parse_retry_after(retry_after),
+        body=body,
+    )
+
+
+_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}

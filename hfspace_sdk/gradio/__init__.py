@@ -1,0 +1,1 @@
+"""A generic client for Gradio servers over HTTP; it knows no provider."""

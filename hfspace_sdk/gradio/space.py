@@ -1,0 +1,107 @@
+"""One Space as one client sees it: its id, base URL and (once fetched) its ``/config``."""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable, Optional
+
+from .._retry import call_with_retries
+from ..cancel import CancelScope
+from ..config import Settings
+from ..errors import ProtocolError
+from ..http import HttpClient, read_json
+from .messages import SpaceInfo, parse_config
+
+__all__ = ["Space", "SpaceDirectory"]
+
+
+class Space:
+    """A Space's endpoints. ``/config`` is read once, on first use, and cached.
+
+    Thread-safe: concurrent first uses fetch ``/config`` once.
+    """
+
+    def __init__(
+        self,
+        space_id: str,
+        base_url: str,
+        http: HttpClient,
+        *,
+        sleep: Optional[Callable[[float], None]] = None,
+    ) -> None:
+        self.space_id = space_id
+        self.base_url = base_url.rstrip("/")
+        self.http = http
+        self._sleep = sleep
+        self._info: Optional[SpaceInfo] = None
+        self._lock = threading.Lock()
+
+    def info(self, scope: Optional[CancelScope] = None) -> SpaceInfo:
+        """The Space's Gradio version and API prefix, from ``/config``.
+
+        Raises:
+            ProtocolError: ``/config`` is not a Gradio config (an HTML page means the Space
+                is sleeping, building or not a Gradio app).
+        """
+        if self._info is None:
+            with self._lock:
+                if self._info is None:
+                    self._info = call_with_retries(
+                        lambda: self._fetch_info(scope),
+                        what=f"/config of {self.space_id}",
+                        sleep=self._sleep,
+                    )
+        return self._info
+
+    def _fetch_info(self, scope: Optional[CancelScope]) -> SpaceInfo:
+        response = self.http.request(
+            "GET", f"{self.base_url}/config", space=self.space_id, scope=scope
+        )
+        if "json" not in response.headers.get("content-type", ""):
+            raise ProtocolError(
+                f"{self.space_id} answered /config with {response.headers.get('content-type') or 'no content type'}"
+                " instead of JSON: the Space may be sleeping, building or not a Gradio app",
+                space=self.space_id,
+            )
+        info = parse_config(read_json(response, space=self.space_id, what="/config"))
+        return info
+
+    def api_url(self, path: str, scope: Optional[CancelScope] = None) -> str:
+        """The absolute URL of an API route (``/call/infer``, ``/queue/join``, ...)."""
+        return f"{self.base_url}{self.info(scope).api_prefix}{path}"
+
+    def file_url(self, server_path: str, scope: Optional[CancelScope] = None) -> str:
+        """Where the Space serves a file it stored at ``server_path``."""
+        return self.api_url(f"/file={server_path}", scope)
+
+    def __repr__(self) -> str:
+        return f"Space({self.space_id!r}, {self.base_url!r})"
+
+
+class SpaceDirectory:
+    """The :class:`Space` objects of one client, one per Space id, with ``space_urls`` applied."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        http: HttpClient,
+        *,
+        sleep: Optional[Callable[[float], None]] = None,
+    ) -> None:
+        self._settings = settings
+        self._http = http
+        self._sleep = sleep
+        self._spaces: dict[str, Space] = {}
+        self._lock = threading.Lock()
+
+    def get(self, space_id: str) -> Space:
+        """The Space with this id (ids compare case-insensitively)."""
+        key = space_id.lower()
+        with self._lock:
+            space = self._spaces.get(key)
+            if space is None:
+                space = Space(
+                    space_id, self._settings.space_url(space_id), self._http, sleep=self._sleep
+                )
+                self._spaces[key] = space
+        return space

@@ -1,0 +1,300 @@
+"""The HTTP layer: per-thread sessions, timeouts, secret-safe redirects and error mapping.
+
+This is the only module that calls ``requests`` directly. Each worker thread gets its own
+``requests.Session`` (requests makes no thread-safety promise for a shared one); all of them
+are closed by :meth:`HttpClient.close`. Secret headers never follow a redirect to another host.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+import requests
+import requests.adapters
+
+from ._version import __version__
+from .cancel import CancelScope
+from .config import Settings
+from .errors import (
+    HFSpaceError,
+    InvalidArgumentError,
+    ProtocolError,
+    SpaceConnectionError,
+    SpaceTimeoutError,
+    error_for_status,
+)
+
+__all__ = ["SECRET_HEADERS", "HttpClient", "read_json"]
+
+logger = logging.getLogger(__name__)
+
+#: Headers that carry credentials: dropped when a redirect leaves the origin, never logged.
+SECRET_HEADERS = ("authorization", "cookie", "x-zerogpu-token", "x-zerogpu-uuid", "x-ip-token")
+_ERROR_BODY_LIMIT = 64 * 1024
+USER_AGENT = f"hfspace-sdk/{__version__} (+https://pypi.org/project/hfspace-sdk/)"
+
+
+class _Session(requests.Session):
+    """A session whose redirects to another host drop every credential header."""
+
+    def rebuild_auth(
+        self, prepared_request: requests.PreparedRequest, response: requests.Response
+    ) -> None:
+        original = response.request.url or ""
+        if self.should_strip_auth(original, prepared_request.url or ""):  # type: ignore[no-untyped-call]
+            for header in SECRET_HEADERS:
+                prepared_request.headers.pop(header, None)
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url
+
+
+def _socket_of(response: requests.Response) -> Optional[socket.socket]:
+    """The socket under a streaming response, to interrupt a read blocked on it."""
+    raw = response.raw
+    connection = getattr(raw, "_connection", None) or getattr(raw, "connection", None)
+    sock = getattr(connection, "sock", None)
+    if isinstance(sock, socket.socket):
+        return sock
+    try:  # the response was detached from its connection: reach the socket file
+        sock = raw._fp.fp.raw._sock  # type: ignore[union-attr]
+    except AttributeError:
+        return None
+    return sock if isinstance(sock, socket.socket) else None
+
+
+def abort_response(response: requests.Response) -> None:
+    """Interrupt a read blocked on ``response`` from another thread.
+
+    ``close()`` alone does not wake a thread blocked in ``recv``; shutting the socket down does.
+    The reading thread then sees the connection end and closes the response itself.
+    """
+    sock = _socket_of(response)
+    if sock is not None:
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def read_json(response: requests.Response, *, space: Optional[str], what: str) -> Any:
+    """The JSON body of a successful response.
+
+    Raises:
+        ProtocolError: the body is not JSON.
+    """
+    try:
+        return response.json()
+    except ValueError as exc:
+        content_type = response.headers.get("content-type", "?")
+        raise ProtocolError(
+            f"{what} from {_host(response.url)} was not JSON (content-type {content_type})",
+            space=space,
+        ) from exc
+
+
+def _error_from_response(response: requests.Response, space: Optional[str]) -> HFSpaceError:
+    content_type = response.headers.get("content-type", "")
+    try:
+        text = response.raw.read(_ERROR_BODY_LIMIT, decode_content=True).decode("utf-8", "replace")
+    except Exception:  # the body is only decoration for the status error
+        text = ""
+    body: Any = text
+    if content_type.startswith("application/json"):
+        try:
+            body = json.loads(text)
+        except ValueError:
+            body = text
+    return error_for_status(
+        response.status_code,
+        content_type=content_type,
+        body=body,
+        url=response.url,
+        space=space,
+        retry_after=response.headers.get("retry-after"),
+        response=response,
+    )
+
+
+class HttpClient:
+    """Sends requests for one provider or client, with its settings. Thread-safe.
+
+    Args:
+        settings: proxy and timeouts come from here.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _session(self) -> requests.Session:
+        session: Optional[requests.Session] = getattr(self._local, "session", None)
+        if session is None:
+            with self._lock:
+                if self._closed:
+                    raise HFSpaceError("The client is closed")
+                session = _Session()
+                adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=4)
+                session.mount("http://", adapter)
+                session.mount("https://", adapter)
+                session.headers["User-Agent"] = USER_AGENT
+                session.verify = True
+                if self.settings.proxy:
+                    session.proxies = {"http": self.settings.proxy, "https": self.settings.proxy}
+                self._sessions.append(session)
+            self._local.session = session
+        return session
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        space: Optional[str],
+        scope: Optional[CancelScope] = None,
+        stream: bool = False,
+        headers: Optional[Mapping[str, str]] = None,
+        read_timeout: Optional[float] = None,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """Send one request and return its successful response.
+
+        Args:
+            method: the HTTP method.
+            url: the full URL.
+            space: the Space id the request is for (named in errors), or None for the hub.
+            scope: the job's cancel scope; its deadline bounds the read timeout.
+            stream: keep the body unread (for SSE); the caller must close the response.
+            headers: extra headers.
+            read_timeout: overrides the settings' read timeout.
+            **kwargs: passed to ``requests`` (``json``, ``params``, ``files``, ``cookies``).
+
+        Raises:
+            SpaceConnectionError, SpaceTimeoutError, ResponseStatusError (and subclasses),
+            JobCancelledError: as their names say.
+        """
+        timeouts = self.settings.timeout
+        read = read_timeout if read_timeout is not None else timeouts.read
+        if scope is not None:
+            scope.check()
+            read = scope.read_timeout(read)
+        logger.debug("%s %s", method, url)
+        try:
+            response = self._session().request(
+                method,
+                url,
+                headers=dict(headers or {}),
+                timeout=(timeouts.connect, read),
+                stream=True,
+                **kwargs,
+            )
+        except requests.RequestException as exc:
+            raise self._translate(exc, url, space, scope, read) from exc
+        if response.status_code >= 400:
+            try:
+                error = _error_from_response(response, space)
+            finally:
+                response.close()
+            logger.debug("%s %s -> %s", method, url, response.status_code)
+            raise error
+        if not stream:
+            try:
+                response.content  # noqa: B018 - read the body now, under the timeouts
+            except requests.RequestException as exc:
+                response.close()
+                raise self._translate(exc, url, space, scope, read) from exc
+        return response
+
+    @contextmanager
+    def streaming(
+        self, response: requests.Response, scope: Optional[CancelScope]
+    ) -> Iterator[requests.Response]:
+        """Own a streaming response: abort it if the job stops, close it at the end."""
+        try:
+            if scope is None:
+                yield response
+            else:
+                with scope.abortable(lambda: abort_response(response)):
+                    yield response
+        finally:
+            response.close()
+
+    def _translate(
+        self,
+        exc: requests.RequestException,
+        url: str,
+        space: Optional[str],
+        scope: Optional[CancelScope],
+        read: float,
+    ) -> Exception:
+        if scope is not None and scope.cancelled:
+            return scope.stop_error()
+        return translate_exception(
+            exc, url, space, connect=self.settings.timeout.connect, read=read
+        )
+
+    def close(self) -> None:
+        """Close every session this client opened. Idempotent."""
+        with self._lock:
+            self._closed = True
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+
+
+def translate_exception(
+    exc: BaseException, url: str, space: Optional[str], *, connect: float, read: float
+) -> Exception:
+    """The hfspace_sdk error for a ``requests``/``urllib3`` exception."""
+    host = _host(url)
+    if isinstance(exc, requests.ConnectTimeout):
+        return SpaceTimeoutError(f"Connecting to {host} timed out after {connect:g} s", space=space)
+    if isinstance(exc, requests.ReadTimeout) or _wraps_read_timeout(exc):
+        return SpaceTimeoutError(f"{host} sent nothing for {read:g} s", space=space)
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return ProtocolError(
+            f"The connection to {host} was cut in the middle of an answer", space=space
+        )
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema)):
+        return InvalidArgumentError(f"Invalid URL {url!r}", space=space)
+    if isinstance(exc, requests.exceptions.TooManyRedirects):
+        return ProtocolError(f"{host} redirected too many times", space=space)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return SpaceConnectionError(f"TLS verification with {host} failed", space=space)
+    if isinstance(exc, requests.ConnectionError):
+        return SpaceConnectionError(f"Could not connect to {host}: {_reason(exc)}", space=space)
+    return SpaceConnectionError(f"Request to {host} failed: {type(exc).__name__}", space=space)
+
+
+def _wraps_read_timeout(exc: BaseException) -> bool:
+    """requests reports a read timeout while streaming as a ConnectionError around urllib3's."""
+    import urllib3.exceptions
+
+    return any(
+        isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in getattr(exc, "args", ())
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    for marker in (
+        "Connection refused",
+        "Name or service not known",
+        "Temporary failure in name resolution",
+        "Connection reset",
+        "Remote end closed connection",
+        "No route to host",
+    ):
+        if marker.lower() in text.lower():
+            return marker.lower()
+    return type(exc).__name__

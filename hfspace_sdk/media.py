@@ -1,0 +1,146 @@
+"""Images given as input (bytes, files, paths, data URIs): loaded and checked before upload."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from .errors import InvalidArgumentError
+
+__all__ = ["MAX_UPLOAD_BYTES", "MediaFile", "load_media", "media_from_messages", "sniff_image_type"]
+
+#: The largest image accepted for upload.
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+
+
+@dataclass(frozen=True, repr=False)
+class MediaFile:
+    """An image ready to upload."""
+
+    data: bytes
+    name: str
+    mime_type: str
+
+    def __repr__(self) -> str:
+        return f"MediaFile(name={self.name!r}, mime_type={self.mime_type!r}, size={len(self.data)})"
+
+
+def sniff_image_type(data: bytes) -> Optional[str]:
+    """The MIME type of PNG, JPEG, GIF or WebP bytes, from their magic numbers."""
+    for signature, mime_type in _SIGNATURES:
+        if data.startswith(signature):
+            return mime_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def _bytes_of(item: Any) -> tuple[bytes, Optional[str]]:
+    if isinstance(item, (bytes, bytearray, memoryview)):
+        return bytes(item), None
+    if isinstance(item, str) and item.startswith("data:"):
+        header, _, payload = item.partition(",")
+        if ";base64" not in header:
+            raise InvalidArgumentError("Only base64 data: URIs are accepted as images")
+        try:
+            return base64.b64decode(payload, validate=True), None
+        except (binascii.Error, ValueError) as exc:
+            raise InvalidArgumentError("The image data: URI is not valid base64") from exc
+    if isinstance(item, str) and item.startswith(("http://", "https://")):
+        raise InvalidArgumentError(
+            "Image URLs are not downloaded for upload: pass the bytes, a file path or a data: URI"
+        )
+    if isinstance(item, (str, os.PathLike)):
+        path = Path(item)
+        if not path.is_file():
+            raise InvalidArgumentError(f"No image file at {str(path)!r}")
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise InvalidArgumentError(
+                f"The image {path.name!r} is larger than {MAX_UPLOAD_BYTES} bytes"
+            )
+        return path.read_bytes(), path.name
+    if hasattr(item, "read"):
+        data = item.read(MAX_UPLOAD_BYTES + 1)
+        if not isinstance(data, bytes):
+            raise InvalidArgumentError("Image file objects must be opened in binary mode")
+        name = getattr(item, "name", None)
+        return data, os.path.basename(name) if isinstance(name, str) else None
+    if hasattr(item, "save"):  # a PIL image, encoded without importing Pillow ourselves
+        import io
+
+        buffer = io.BytesIO()
+        item.save(buffer, format="PNG")
+        return buffer.getvalue(), None
+    raise InvalidArgumentError(
+        f"Cannot use {type(item).__name__} as an image: pass bytes, a path, a binary file, "
+        "a data: URI or a PIL image"
+    )
+
+
+def load_media(item: Any, name: Optional[str] = None) -> MediaFile:
+    """Load one image and check that it really is a PNG, JPEG, GIF or WebP image.
+
+    Raises:
+        InvalidArgumentError: the item is not a readable image, or is too large.
+    """
+    data, own_name = _bytes_of(item)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidArgumentError(f"The image is larger than {MAX_UPLOAD_BYTES} bytes")
+    mime_type = sniff_image_type(data)
+    if mime_type is None:
+        raise InvalidArgumentError(
+            "The file is not an image (expected PNG, JPEG, GIF or WebP data)"
+        )
+    return MediaFile(
+        data=data, name=name or own_name or f"image.{_EXTENSIONS[mime_type]}", mime_type=mime_type
+    )
+
+
+def _as_pair(item: Any) -> tuple[Any, Optional[str]]:
+    if isinstance(item, tuple) and len(item) == 2 and (item[1] is None or isinstance(item[1], str)):
+        return item[0], item[1]
+    return item, None
+
+
+def media_from_messages(
+    messages: Sequence[Mapping[str, Any]], media: Any = None
+) -> list[MediaFile]:
+    """Every image of the trailing user messages (``image_url`` parts), then ``media``.
+
+    ``media`` is one image or a list of images or ``(image, name)`` pairs (g4f's form).
+    """
+    items: list[tuple[Any, Optional[str]]] = []
+    for message in _trailing_user_messages(messages):
+        content = message.get("content")
+        if isinstance(content, (list, tuple)):
+            for part in content:
+                if isinstance(part, Mapping) and part.get("type") == "image_url":
+                    url = part.get("image_url")
+                    url = url.get("url") if isinstance(url, Mapping) else url
+                    items.append((url, None))
+    if media is not None:
+        pairs = media if isinstance(media, list) else [media]
+        items.extend(_as_pair(item) for item in pairs)
+    return [load_media(item, name) for item, name in items]
+
+
+def _trailing_user_messages(messages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    trailing: list[Mapping[str, Any]] = []
+    for message in reversed(messages):
+        if message.get("role") != "user":
+            break
+        trailing.append(message)
+    return list(reversed(trailing))

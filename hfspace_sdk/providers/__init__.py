@@ -1,0 +1,19 @@
+"""The Space providers, one module per Space family, and the HuggingSpace aggregator."""
+
+from .aggregator import HuggingSpace
+from .base import Provider
+from .flux_dev import BlackForestLabs_Flux1Dev, FluxDev
+from .flux_schnell import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
+from .g4f import G4F
+from .janus import DeepseekAI_JanusPro7b
+
+__all__ = [
+    "G4F",
+    "BlackForestLabs_Flux1Dev",
+    "BlackForestLabs_Flux1Schnell",
+    "DeepseekAI_JanusPro7b",
+    "FluxDev",
+    "HuggingSpace",
+    "Provider",
+    "Voodoohop_Flux1Schnell",
+]

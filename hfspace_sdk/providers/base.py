@@ -1,0 +1,285 @@
+"""The provider base class: g4f's class attributes and entry points, on a thread pool.
+
+A provider turns ``(model, messages, **params)`` into a :class:`Plan` (validation only, no
+I/O), and a plan runs as a job that yields events. ``create_completion`` works on the class
+(with default settings, as in g4f) and on a configured instance.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Iterator, Mapping
+from typing import Any, Callable, ClassVar, Optional, Union
+
+from ..cancel import CancelScope
+from ..config import Settings, Timeout
+from ..errors import InvalidArgumentError, ModelNotSupportedError
+from ..events import Event, Reasoning
+from ..gradio.messages import Log, Progress, TransportEvent
+from ..jobs import Job
+from ..runtime import Runtime
+
+__all__ = ["Plan", "Provider", "reject_unknown", "status_for"]
+
+logger = logging.getLogger(__name__)
+
+#: g4f's generic keyword arguments that carry no meaning here and are accepted silently.
+IGNORED_PARAMETERS = frozenset({"stream"})
+
+
+class Plan:
+    """A validated request for one provider: knows its Space and how to run there."""
+
+    provider_name: str  # each plan is a dataclass with this field
+
+    def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
+        """Perform the request, yielding g4f's events; the result comes last."""
+        raise NotImplementedError
+
+
+def reject_unknown(provider: str, unknown: Mapping[str, Any], accepted: Callable[..., Any]) -> None:
+    """Raise for keyword arguments the provider does not take (g4f's ``stream`` is allowed).
+
+    Raises:
+        InvalidArgumentError: naming the unknown arguments and listing the accepted ones.
+    """
+    names = sorted(set(unknown) - IGNORED_PARAMETERS)
+    if names:
+        parameters = [
+            name
+            for name, parameter in inspect.signature(accepted).parameters.items()
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        ]
+        raise InvalidArgumentError(
+            f"{provider} does not take {', '.join(names)}; it takes {', '.join(parameters)}"
+        )
+
+
+def status_for(event: TransportEvent) -> Optional[Reasoning]:
+    """g4f's status line for a Space's log or progress message, None for other events."""
+    if isinstance(event, Log):
+        return Reasoning(status=event.message)
+    if isinstance(event, Progress):
+        unit = event.units[0] if event.units else None
+        if unit is None or unit.index is None or unit.length is None:
+            return Reasoning(status="Generating")
+        counter = f"{unit.index}/{unit.length}"
+        return Reasoning(
+            status=f"{unit.desc} {counter}" if unit.desc else counter,
+            progress=unit.index,
+            total=unit.length,
+        )
+    return None
+
+
+class _ClassOrInstanceMethod:
+    """A method that, called on the class, runs on a temporary instance with default settings."""
+
+    def __init__(self, method: Callable[..., Iterator[Event]]) -> None:
+        self._method = method
+        functools.update_wrapper(self, method)  # type: ignore[arg-type]
+
+    def __get__(
+        self, instance: Optional[Provider], owner: type[Provider]
+    ) -> Callable[..., Iterator[Event]]:
+        if instance is not None:
+            return functools.partial(self._method, instance)
+
+        @functools.wraps(self._method)
+        def on_class(*args: Any, **kwargs: Any) -> Iterator[Event]:
+            provider = owner()
+            try:
+                events = self._method(provider, *args, **kwargs)
+            except BaseException:
+                provider.close()
+                raise
+            return _ClosingIterator(events, provider)
+
+        return on_class
+
+
+class _ClosingIterator(Iterator[Event]):
+    """Events of a temporary provider, which is closed when they end or the iterator is closed."""
+
+    def __init__(self, events: Iterator[Event], provider: Provider) -> None:
+        self._events = events
+        self._provider = provider
+
+    def __next__(self) -> Event:
+        try:
+            return next(self._events)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop the generation (cancelling its job) and close the temporary provider."""
+        close = getattr(self._events, "close", None)
+        try:
+            if close is not None:
+                close()
+        finally:
+            self._provider.close()
+
+
+class Provider:
+    """Base of every provider. Configure per instance; every option is keyword-only.
+
+    Args:
+        space_urls: Space id (``"owner/name"``, any case) → base URL, for duplicated or local
+            Spaces. Every request meant for that Space goes there, including those this
+            provider makes through another one.
+        hub_url: the Hugging Face hub (default: ``HF_ENDPOINT``, else https://huggingface.co).
+        hf_token: an HF access token for ZeroGPU tokens (default: ``HF_TOKEN``).
+        cookies: hub cookies, used only when given.
+        proxy: an http(s) proxy URL for every request.
+        timeout: a :class:`Timeout`, or seconds for a whole job.
+        max_workers: threads in the job pool (default 8).
+
+    Thread-safe: one instance may serve many threads; close it (or use ``with``) when done.
+    """
+
+    label: ClassVar[str] = ""
+    url: ClassVar[str] = ""
+    working: ClassVar[bool] = True
+    needs_auth: ClassVar[bool] = False
+    supports_stream: ClassVar[bool] = True
+    supports_system_message: ClassVar[bool] = False
+    supports_message_history: ClassVar[bool] = False
+    default_model: ClassVar[str] = ""
+    default_image_model: ClassVar[Optional[str]] = None
+    default_vision_model: ClassVar[Optional[str]] = None
+    model_aliases: ClassVar[dict[str, str]] = {}
+    models: ClassVar[list[str]] = []
+    image_models: ClassVar[list[str]] = []
+    vision_models: ClassVar[list[str]] = []
+
+    def __init__(
+        self,
+        *,
+        space_urls: Optional[Mapping[str, str]] = None,
+        hub_url: Optional[str] = None,
+        hf_token: Optional[str] = None,
+        cookies: Optional[Mapping[str, str]] = None,
+        proxy: Optional[str] = None,
+        timeout: Union[Timeout, float, None] = None,
+        max_workers: Optional[int] = None,
+        _runtime: Optional[Runtime] = None,
+    ) -> None:
+        self._runtime = _runtime or Runtime(
+            Settings.from_options(
+                space_urls=space_urls,
+                hub_url=hub_url,
+                hf_token=hf_token,
+                cookies=cookies,
+                proxy=proxy,
+                timeout=timeout,
+                max_workers=max_workers,
+            )
+        )
+
+    # --- g4f's model helpers -------------------------------------------------------------
+
+    @classmethod
+    def get_models(cls) -> list[str]:
+        """The model names this provider serves (aliases included)."""
+        return list(cls.models) or [cls.default_model]
+
+    @classmethod
+    def serves(cls, model: str) -> bool:
+        """True if ``model`` is one of this provider's models, aliases or default names."""
+        return (
+            model in cls.model_aliases
+            or model in cls.get_models()
+            or model
+            in (
+                cls.default_model,
+                cls.default_image_model,
+            )
+        )
+
+    @classmethod
+    def get_model(cls, model: Optional[str]) -> str:
+        """Resolve an alias; an empty name means the default model.
+
+        Raises:
+            ModelNotSupportedError: the model is unknown; the message lists the valid ones.
+        """
+        if not model:
+            return cls.default_model
+        if not isinstance(model, str):
+            raise ModelNotSupportedError(f"model must be a string, not {type(model).__name__}")
+        if model in cls.model_aliases:
+            return cls.model_aliases[model]
+        if not cls.serves(model):
+            raise ModelNotSupportedError(
+                f"Model is not supported: {model!r} in: {cls.__name__}. "
+                f"Valid models: {', '.join(cls.get_models())}"
+            )
+        return model
+
+    # --- what subclasses define ----------------------------------------------------------
+
+    @classmethod
+    def prepare(cls, model: str, messages: Any, **params: Any) -> Plan:
+        """Validate a request and build its plan. No I/O.
+
+        Raises:
+            InvalidArgumentError: a model, message or parameter is wrong.
+        """
+        raise NotImplementedError
+
+    # --- entry points --------------------------------------------------------------------
+
+    def submit(self, model: str, messages: Any, **params: Any) -> Job:
+        """Start a generation on the pool and return its :class:`Job` at once.
+
+        Raises:
+            InvalidArgumentError: bad input, before any request is sent.
+            HFSpaceError: the provider is closed.
+        """
+        plan = self.prepare(model, messages, **params)
+        return self._start(plan)
+
+    def _start(self, plan: Plan) -> Job:
+        runtime = self._runtime
+        return runtime.jobs.start(
+            lambda scope: plan.run(runtime, scope),
+            total_seconds=runtime.settings.timeout.total,
+            name=f"{plan.provider_name} job",
+        )
+
+    @_ClassOrInstanceMethod
+    def create_completion(self, model: str, messages: Any, **params: Any) -> Iterator[Event]:
+        """Generate, as a blocking iterator of events (g4f's sync entry point).
+
+        Input is validated at once; the job starts on the first ``next()``. Closing the
+        iterator early (``break``, ``close()``) cancels the job.
+
+        Raises:
+            InvalidArgumentError: bad input, before any request is sent.
+        """
+        plan = self.prepare(model, messages, **params)
+        return self._iterate(plan)
+
+    def _iterate(self, plan: Plan) -> Iterator[Event]:
+        job = self._start(plan)
+        try:
+            yield from job
+        finally:
+            job.cancel()
+
+    def close(self) -> None:
+        """Cancel running jobs and release threads and connections. Idempotent."""
+        self._runtime.close()
+
+    def __enter__(self) -> Provider:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._runtime.settings!r}>"

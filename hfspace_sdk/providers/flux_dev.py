@@ -1,0 +1,157 @@
+"""FLUX.1-dev Spaces over Gradio's queue, with ZeroGPU headers and image previews."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Optional
+
+from ..cancel import CancelScope
+from ..events import Event, ImagePreview, ImageResponse, Reasoning
+from ..gradio.files import output_url
+from ..gradio.messages import Completed, Generating
+from ..gradio.queue_api import QueuedCall, run_queued
+from ..params import (
+    image_prompt,
+    size_for,
+    validate_flag,
+    validate_messages,
+    validate_number,
+    validate_seed,
+    validate_steps,
+)
+from ..runtime import Runtime
+from ..zerogpu import ANONYMOUS_TOKEN
+from .base import Plan, Provider, reject_unknown, status_for
+from .zerogpu_access import ZeroGPUAccess
+
+__all__ = ["BlackForestLabs_Flux1Dev", "FluxDev"]
+
+
+@dataclass(frozen=True)
+class FluxDevPlan(Plan):
+    """``infer(prompt, seed, randomize_seed, width, height, guidance_scale, steps)``, fn 2 / trigger 4."""
+
+    provider_name: str
+    space_id: str
+    prompt: str
+    seed: int
+    randomize_seed: bool
+    width: int
+    height: int
+    guidance_scale: float
+    num_inference_steps: int
+    access: ZeroGPUAccess
+
+    fn_index: ClassVar[int] = 2
+    trigger_id: ClassVar[int] = 4
+
+    def payload(self) -> list[Any]:
+        """The inputs, in the Space function's order."""
+        return [
+            self.prompt,
+            self.seed,
+            self.randomize_seed,
+            self.width,
+            self.height,
+            self.guidance_scale,
+            self.num_inference_steps,
+        ]
+
+    def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
+        credentials = self.access.credentials(runtime, self.space_id, scope)
+        space = runtime.space(self.space_id)
+        referer = f"{space.base_url}/?__theme=light"
+        call = QueuedCall(
+            fn_index=self.fn_index,
+            trigger_id=self.trigger_id,
+            data=self.payload(),
+            session_hash=uuid.uuid4().hex,
+        )
+        join_headers = {"accept": "application/json", "referer": referer, **credentials.headers()}
+        last_preview: Optional[str] = None
+        for event in run_queued(
+            space, call, join_headers=join_headers, stream_headers={"referer": referer}, scope=scope
+        ):
+            status = status_for(event)
+            if status is not None:
+                yield status
+            elif isinstance(event, Generating) and event.data:
+                url = output_url(space, event.data[0], scope)
+                if url != last_preview:
+                    last_preview = url
+                    yield ImagePreview(url, self.prompt)
+            elif isinstance(event, Completed):
+                yield Reasoning(status="Finished")
+                if event.data:
+                    yield ImageResponse(output_url(space, event.data[0], scope), self.prompt)
+
+
+class BlackForestLabs_Flux1Dev(Provider):
+    """FLUX.1-dev on black-forest-labs' ZeroGPU Space."""
+
+    label = "BlackForestLabs Flux-1-Dev"
+    url = "https://black-forest-labs-flux-1-dev.hf.space"
+    space: ClassVar[str] = "black-forest-labs/FLUX.1-dev"
+    referer: ClassVar[str] = f"{url}/?__theme=light"
+    default_model = "black-forest-labs-flux-1-dev"
+    default_image_model = default_model
+    model_aliases = {"flux-dev": default_image_model, "flux": default_image_model}
+    image_models = list(model_aliases)
+    models = image_models
+
+    @classmethod
+    def prepare(
+        cls,
+        model: str,
+        messages: Any,
+        *,
+        prompt: Optional[str] = None,
+        aspect_ratio: Optional[str] = "1:1",
+        width: Optional[int] = None,
+        height: Optional[int] = None,
+        guidance_scale: float = 3.5,
+        num_inference_steps: int = 28,
+        seed: Optional[int] = 0,
+        randomize_seed: bool = True,
+        cookies: Optional[Mapping[str, str]] = None,
+        api_key: Optional[str] = None,
+        zerogpu_uuid: Optional[str] = ANONYMOUS_TOKEN,
+        **unknown: Any,
+    ) -> Plan:
+        """Validate a text-to-image request.
+
+        ``seed=None`` sends the Space's default (0, randomised), never null. The size comes
+        from ``width``/``height``, else ``aspect_ratio``.
+        """
+        reject_unknown(cls.__name__, unknown, cls.prepare)
+        cls.get_model(model)
+        checked = validate_messages(messages)
+        chosen_width, chosen_height = size_for(
+            width=width, height=height, aspect_ratio=aspect_ratio or "1:1", default=(1024, 1024)
+        )
+        return FluxDevPlan(
+            provider_name=cls.__name__,
+            space_id=cls.space,
+            prompt=image_prompt(checked, prompt),
+            seed=validate_seed(seed) or 0,
+            randomize_seed=validate_flag("randomize_seed", randomize_seed),
+            width=chosen_width,
+            height=chosen_height,
+            guidance_scale=validate_number(
+                "guidance_scale", guidance_scale, minimum=0.0, maximum=100.0
+            ),
+            num_inference_steps=validate_steps(num_inference_steps),
+            access=ZeroGPUAccess.from_arguments(
+                api_key=api_key, uuid=zerogpu_uuid, cookies=cookies
+            ),
+        )
+
+
+class FluxDev(BlackForestLabs_Flux1Dev):
+    """FLUX.1-dev on roxky's duplicate of the Space (what G4F routes flux and flux-dev to)."""
+
+    url = "https://roxky-flux-1-dev.hf.space"
+    space = "roxky/FLUX.1-dev"
+    referer = f"{url}/?__theme=light"

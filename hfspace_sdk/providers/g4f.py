@@ -1,0 +1,174 @@
+"""G4F: roxky's Spaces. flux/flux-dev go to FluxDev, Janus models to roxky's Janus, and
+flux-schnell to the g4f-flux Space's direct ``run/predict`` route."""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, wait
+from dataclasses import dataclass
+from typing import Any, ClassVar, Optional
+
+from ..cancel import CancelScope
+from ..errors import InvalidArgumentError
+from ..events import Event, ImageResponse, Reasoning
+from ..gradio.files import output_url
+from ..gradio.predict_api import predict
+from ..gradio.queue_api import QueuedCall
+from ..params import (
+    floor_to_multiple_of_8,
+    image_prompt,
+    size_for,
+    validate_messages,
+    validate_seed,
+)
+from ..runtime import Runtime
+from ..zerogpu import ANONYMOUS_TOKEN
+from .base import Plan, reject_unknown
+from .flux_dev import FluxDev
+from .janus import DeepseekAI_JanusPro7b
+from .zerogpu_access import ZeroGPUAccess
+
+__all__ = ["G4F"]
+
+_TICK_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class G4FFluxPlan(Plan):
+    """``generate_image(prompt, seed, width, height, randomize_seed, steps)``, fn 3 / trigger 10."""
+
+    provider_name: str
+    space_id: str
+    prompt: str
+    seed: int
+    width: int
+    height: int
+    access: ZeroGPUAccess
+
+    def call(self) -> QueuedCall:
+        """The direct call, with a fresh 10-character session hash as the web page sends."""
+        session_hash = "".join(random.choices(string.ascii_lowercase + string.digits, k=10))
+        data = [self.prompt, self.seed, self.width, self.height, True, 1]
+        return QueuedCall(fn_index=3, trigger_id=10, data=data, session_hash=session_hash)
+
+    def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
+        if self.access.api_key is None:
+            yield Reasoning(status="Acquiring GPU Token")
+        credentials = self.access.credentials(runtime, self.space_id, scope)
+        space = runtime.space(self.space_id)
+        space.info(scope)  # read /config before the clock starts
+        started = time.monotonic()
+        yield Reasoning(status="Generating 0.00s")  # g4f's first tick is at the start
+        answer = _in_background(lambda: predict(space, self.call(), headers=credentials.headers(), scope=scope))
+        # Then the elapsed time every 0.2 s while the Space computes, as g4f reports it.
+        while not _wait(answer, scope, _TICK_SECONDS):
+            yield Reasoning(status=f"Generating {time.monotonic() - started:.2f}s")
+        data = answer.result()
+        yield Reasoning(status=f"Finished {time.monotonic() - started:.2f}s")
+        yield ImageResponse(output_url(space, data[0], scope), self.prompt)
+
+
+def _in_background(call: Any) -> Future[Any]:
+    """Run a blocking request on its own short-lived thread (never the job pool: no deadlock)."""
+    future: Future[Any] = Future()
+
+    def target() -> None:
+        if future.set_running_or_notify_cancel():
+            try:
+                future.set_result(call())
+            except BaseException as exc:  # handed to the job through the future
+                future.set_exception(exc)
+
+    threading.Thread(target=target, name="hfspace-predict", daemon=True).start()
+    return future
+
+
+def _wait(answer: Future[Any], scope: CancelScope, seconds: float) -> bool:
+    """Wait for the answer up to ``seconds``; True once it is there."""
+    finished = bool(wait([answer], timeout=seconds).done)
+    scope.check()
+    return finished
+
+
+class G4F(DeepseekAI_JanusPro7b):
+    """roxky's Spaces: FLUX.1-dev, Janus-Pro-7B and a FLUX.1-schnell ``run/predict`` Space."""
+
+    label = "G4F framework"
+    space = "roxky/Janus-Pro-7B"
+    flux_space: ClassVar[str] = "roxky/g4f-flux"
+    url = "https://huggingface.co/spaces/roxky/g4f-space"
+    api_url = "https://roxky-janus-pro-7b.hf.space"
+    url_flux: ClassVar[str] = "https://roxky-g4f-flux.hf.space/run/predict"
+    referer = f"{api_url}?__theme=light"
+    default_model = "flux"
+    model_aliases = {"flux-schnell": default_model}
+    image_models = [
+        DeepseekAI_JanusPro7b.default_image_model,
+        default_model,
+        "flux-dev",
+        *model_aliases,
+    ]
+    models = [DeepseekAI_JanusPro7b.default_model, *image_models]
+
+    @classmethod
+    def prepare(
+        cls,
+        model: str,
+        messages: Any,
+        *,
+        prompt: Optional[str] = None,
+        aspect_ratio: Optional[str] = "1:1",
+        width: Optional[int] = None,
+        height: Optional[int] = None,
+        seed: Optional[int] = None,
+        cookies: Optional[Mapping[str, str]] = None,
+        api_key: Optional[str] = None,
+        zerogpu_uuid: Optional[str] = ANONYMOUS_TOKEN,
+        **params: Any,
+    ) -> Plan:
+        """Route the model: flux/flux-dev → FluxDev, Janus models → roxky's Janus, else run/predict."""
+        model = model or cls.default_model
+        zerogpu: dict[str, Any] = {
+            "cookies": cookies,
+            "api_key": api_key,
+            "zerogpu_uuid": zerogpu_uuid,
+        }
+        if model in ("flux", "flux-dev"):
+            return FluxDev.prepare(
+                model,
+                messages,
+                prompt=prompt,
+                aspect_ratio=aspect_ratio,
+                width=width,
+                height=height,
+                seed=seed,
+                **zerogpu,
+                **params,
+            )
+        if "flux" not in model:
+            if width is not None or height is not None:
+                raise InvalidArgumentError(
+                    "Janus draws 768×768 images: width and height do not apply"
+                )
+            return super().prepare(model, messages, prompt=prompt, seed=seed, **zerogpu, **params)
+        reject_unknown(cls.__name__, params, cls.prepare)
+        cls.get_model(model)
+        chosen_width, chosen_height = size_for(
+            width=width, height=height, aspect_ratio=aspect_ratio or "1:1", default=(1024, 1024)
+        )
+        chosen_seed = validate_seed(seed)
+        return G4FFluxPlan(
+            provider_name=cls.__name__,
+            space_id=cls.flux_space,
+            prompt=image_prompt(validate_messages(messages), prompt),
+            seed=random.randint(9999, 2**32 - 1) if chosen_seed is None else chosen_seed,
+            width=floor_to_multiple_of_8(chosen_width),
+            height=floor_to_multiple_of_8(chosen_height),
+            access=ZeroGPUAccess.from_arguments(
+                api_key=api_key, uuid=None if api_key is None else zerogpu_uuid, cookies=cookies
+            ),
+        )

@@ -1,0 +1,522 @@
+"""The four look-alike Spaces as ``gr.Blocks`` builders.
+
+Each builder reproduces, on the wire, one real Hugging Face Space: the same function signatures,
+the same component order (so the component ids used as ``trigger_id`` match) and the same event
+registration order (so the ``fn_index`` values hard-coded by clients match). The layouts are
+checked on gradio 4.44 and 6.x:
+
+============  ======================================  ==========================================
+look-alike    dependency (fn_index)                   triggers (component id, event)
+============  ======================================  ==========================================
+flux-schnell  2 ``infer`` (api ``/infer``)            ``[5, "click"], [4, "submit"]``
+flux-dev      2 ``infer`` (generator)                 ``[5, "click"], [4, "submit"]``
+janus         2 ``multimodal_understanding``          ``[10, "click"]``
+janus         3 ``generate_image``                    ``[20, "click"]``
+g4f-flux      3 ``RealtimeFlux`` (``queue=False``)    ``[10, "change"]``
+============  ======================================  ==========================================
+
+Component ids come from a process-wide counter in gradio, so :func:`build_app` resets it before
+building each app; several apps can then live in one process with the ids of the real Spaces.
+"""
+
+from __future__ import annotations
+
+import inspect
+import random
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+import gradio as gr
+import numpy as np
+from PIL import Image
+
+from .catalog import LOOKALIKES
+from .failures import FAILURE_MODES, check_failure
+from .images import render_image, render_upscaled
+
+__all__ = [
+    "APP_BUILDERS",
+    "AppOptions",
+    "build_app",
+    "build_flux_dev",
+    "build_flux_schnell",
+    "build_g4f_flux",
+    "build_janus",
+]
+
+FLUX_MAX_SEED = 2147483647  # np.iinfo(np.int32).max, as in the FLUX Spaces
+G4F_MAX_SEED = 4294967295  # 2**32 - 1: the SDK draws seeds up to this
+FLUX_MAX_SIZE = 2048
+JANUS_IMAGE_SIZE = 768
+JANUS_IMAGE_COUNT = 5
+GPU_INFO = "Using 1 GPU"
+PROGRESS_DESC = "Sampling"
+#: Minimum duration of the first step of a call that reports progress (see ``_pauses``).
+PROGRESS_FLOOR = 0.12
+
+_build_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    """Behaviour switches shared by every look-alike in one server.
+
+    ``fail``: a failure mode (see :data:`~hfspace_sdk.testing.failures.FAILURE_MODES`) that makes
+    every call fail, or ``None``. ``compute_seconds``: simulated compute time per call, slept
+    across the steps of the call.
+    """
+
+    fail: Optional[str] = None
+    compute_seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.fail is not None and self.fail not in FAILURE_MODES:
+            raise ValueError(f"unknown failure mode {self.fail!r}; expected one of {FAILURE_MODES}")
+        if self.compute_seconds < 0:
+            raise ValueError("compute_seconds must be >= 0")
+
+
+def _hidden_api() -> dict[str, Any]:
+    """Keyword arguments that keep an event out of the documented API, on any gradio version."""
+    params = inspect.signature(gr.Button().click).parameters
+    if "api_visibility" in params:  # gradio 6
+        return {"api_visibility": "undocumented"}
+    return {"show_api": False}  # gradio 4 and 5
+
+
+def _examples(prompts: list[str], inputs: Any) -> Any:
+    """``gr.Examples`` without caching (it registers exactly one ``load_example`` event)."""
+    return gr.Examples(examples=[[p] for p in prompts], inputs=inputs, cache_examples=False)
+
+
+def _as_int(value: Any, default: int) -> int:
+    if value is None or value == "":
+        return default
+    return round(float(value))
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+def _pauses(options: AppOptions, steps: int, *, visible_progress: bool = True) -> list[float]:
+    """Seconds to sleep after each step so that a call takes ``compute_seconds`` in total.
+
+    With ``visible_progress``, the first step lasts at least :data:`PROGRESS_FLOOR` seconds:
+    gradio samples progress every 10 ms (6.x) or 100 ms (4.x) and drops updates that are
+    overwritten in between, so without this pause a fast call would report no progress at all.
+    """
+    steps = max(1, steps)
+    total = max(0.0, options.compute_seconds)
+    pauses = [total / steps] * steps
+    if visible_progress and pauses[0] < PROGRESS_FLOOR:
+        pauses[0] = PROGRESS_FLOOR
+        rest = max(0.0, total - PROGRESS_FLOOR) / (steps - 1) if steps > 1 else 0.0
+        pauses[1:] = [rest] * (steps - 1)
+    return pauses
+
+
+def _flux_layout(
+    title: str, *, guidance: bool
+) -> tuple[Any, Any, Any, Any, Any, Any, Any, Any, Optional[Any], Any]:
+    """The FLUX.1 Spaces' layout; returns the components (and the examples) for wiring."""
+    with gr.Column(elem_id="col-container"):  # 1
+        gr.Markdown(f"# {title}\nA local look-alike of the Hugging Face Space.")  # 2
+        with gr.Row():  # 3
+            prompt = gr.Text(  # 4
+                label="Prompt",
+                show_label=False,
+                max_lines=1,
+                placeholder="Enter your prompt",
+                container=False,
+            )
+            run_button = gr.Button("Run", scale=0)  # 5
+        result = gr.Image(label="Result", show_label=False)  # 7 (6 is the Row's form)
+        with gr.Accordion("Advanced Settings", open=False):
+            seed = gr.Slider(label="Seed", minimum=0, maximum=FLUX_MAX_SEED, step=1, value=0)
+            randomize_seed = gr.Checkbox(label="Randomize seed", value=True)
+            with gr.Row():
+                width = gr.Slider(
+                    label="Width", minimum=256, maximum=FLUX_MAX_SIZE, step=32, value=1024
+                )
+                height = gr.Slider(
+                    label="Height", minimum=256, maximum=FLUX_MAX_SIZE, step=32, value=1024
+                )
+            with gr.Row():
+                guidance_scale = (
+                    gr.Slider(label="Guidance Scale", minimum=1, maximum=15, step=0.1, value=3.5)
+                    if guidance
+                    else None
+                )
+                num_inference_steps = gr.Slider(
+                    label="Number of inference steps",
+                    minimum=1,
+                    maximum=50,
+                    step=1,
+                    value=28 if guidance else 4,
+                )
+        examples = _examples(
+            ["a tiny astronaut hatching from an egg on the moon", "a cat holding a sign"],
+            [prompt],
+        )
+    return (
+        prompt,
+        run_button,
+        result,
+        seed,
+        randomize_seed,
+        width,
+        height,
+        num_inference_steps,
+        guidance_scale,
+        examples,
+    )
+
+
+def build_flux_schnell(options: AppOptions) -> Any:
+    """Look-alike of ``black-forest-labs/FLUX.1-schnell``: ``infer`` is fn_index 2."""
+
+    def infer(
+        prompt: str,
+        seed: int = 42,
+        randomize_seed: bool = False,
+        width: int = 1024,
+        height: int = 1024,
+        num_inference_steps: int = 4,
+        progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008 - gradio's idiom
+    ) -> tuple[Image.Image, int]:
+        check_failure(prompt, options.fail)
+        seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else _as_int(seed, 42)
+        w = _clamp(_as_int(width, 1024), 1, 4 * FLUX_MAX_SIZE)
+        h = _clamp(_as_int(height, 1024), 1, 4 * FLUX_MAX_SIZE)
+        steps = max(1, _as_int(num_inference_steps, 4))
+        for i, pause in enumerate(_pauses(options, steps)):
+            progress((i, steps), desc=PROGRESS_DESC)
+            if pause:
+                time.sleep(pause)
+        return render_image(seed, prompt or "", w, h), seed
+
+    def load_cached_example(prompt: str) -> tuple[Image.Image, int]:
+        # Stands in for the real Space's lazily cached example outputs.
+        return render_image(0, prompt or "", 512, 512), 0
+
+    with gr.Blocks(title="FLUX.1 [schnell] look-alike", analytics_enabled=False) as demo:
+        prompt, run_button, result, seed, randomize_seed, width, height, steps, _, examples = (
+            _flux_layout("FLUX.1 [schnell]", guidance=False)
+        )
+        examples.load_input_event.then(  # fn 1
+            fn=load_cached_example,
+            inputs=[prompt],
+            outputs=[result, seed],
+            api_name="load_cached_example",
+            **_hidden_api(),
+        )
+        gr.on(  # fn 2
+            triggers=[run_button.click, prompt.submit],
+            fn=infer,
+            inputs=[prompt, seed, randomize_seed, width, height, steps],
+            outputs=[result, seed],
+            api_name="infer",
+        )
+    return demo
+
+
+def build_flux_dev(options: AppOptions) -> Any:
+    """Look-alike of ``black-forest-labs/FLUX.1-dev``: generator ``infer``, fn 2, trigger 4."""
+
+    def infer(
+        prompt: str,
+        seed: int = 42,
+        randomize_seed: bool = False,
+        width: int = 1024,
+        height: int = 1024,
+        guidance_scale: float = 3.5,
+        num_inference_steps: int = 28,
+        progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008 - gradio's idiom
+    ) -> Iterator[tuple[Image.Image, int]]:
+        check_failure(prompt, options.fail)
+        gr.Info(GPU_INFO)
+        seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else _as_int(seed, 42)
+        w = _clamp(_as_int(width, 1024), 1, 4 * FLUX_MAX_SIZE)
+        h = _clamp(_as_int(height, 1024), 1, 4 * FLUX_MAX_SIZE)
+        steps = max(1, _as_int(num_inference_steps, 28))
+        text = prompt or ""
+        # Two previews (variants 1 and 2), after about a third and two thirds of the steps.
+        preview_after = [max(0, steps // 3 - 1), max(0, 2 * steps // 3 - 1)]
+        for i, pause in enumerate(_pauses(options, steps)):
+            progress((i, steps), desc=PROGRESS_DESC)
+            if pause:
+                time.sleep(pause)
+            for variant, after in enumerate(preview_after, start=1):
+                if after == i:
+                    yield render_image(seed, text, w, h, variant=variant), seed
+        yield render_image(seed, text, w, h), seed
+
+    def load_cached_example(prompt: str) -> tuple[Image.Image, int]:
+        return render_image(0, prompt or "", 512, 512), 0
+
+    with gr.Blocks(title="FLUX.1 [dev] look-alike", analytics_enabled=False) as demo:
+        prompt, run_button, result, seed, randomize_seed, width, height, steps, guidance, examples = (
+            _flux_layout("FLUX.1 [dev]", guidance=True)
+        )
+        examples.load_input_event.then(  # fn 1
+            fn=load_cached_example,
+            inputs=[prompt],
+            outputs=[result, seed],
+            api_name="load_cached_example",
+            **_hidden_api(),
+        )
+        gr.on(  # fn 2; prompt (id 4) submit is the trigger clients send
+            triggers=[run_button.click, prompt.submit],
+            fn=infer,
+            inputs=[prompt, seed, randomize_seed, width, height, guidance, steps],
+            outputs=[result, seed],
+            api_name="infer",
+        )
+    return demo
+
+
+def _image_size(image: Any) -> Optional[tuple[int, int]]:
+    """(width, height) of a numpy array or PIL image, or ``None``."""
+    if image is None:
+        return None
+    if isinstance(image, np.ndarray):
+        if image.ndim < 2:
+            return None
+        return int(image.shape[1]), int(image.shape[0])
+    size = getattr(image, "size", None)
+    if isinstance(size, tuple) and len(size) == 2:
+        return int(size[0]), int(size[1])
+    return None
+
+
+def janus_answer(question: Optional[str], image_size: Optional[tuple[int, int]]) -> str:
+    """The Janus look-alike's deterministic answer (proves what arrived)."""
+    answer = f"Janus look-alike answer to: {question or ''}"
+    if image_size is not None:
+        answer += f" [image {image_size[0]}x{image_size[1]}]"
+    return answer
+
+
+def build_janus(options: AppOptions) -> Any:
+    """Look-alike of ``deepseek-ai/Janus-Pro-7B``: fn 2 / trigger 10 and fn 3 / trigger 20."""
+    janus_steps = 2
+
+    def multimodal_understanding(
+        image: Any,
+        question: str,
+        seed: Optional[float],
+        top_p: float,
+        temperature: float,
+        progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008 - gradio's idiom
+    ) -> str:
+        check_failure(question, options.fail)
+        gr.Info(GPU_INFO)
+        for i, pause in enumerate(_pauses(options, janus_steps)):
+            progress((i, janus_steps), desc=PROGRESS_DESC)
+            if pause:
+                time.sleep(pause)
+        return janus_answer(question, _image_size(image))
+
+    def generate_image(
+        prompt: str,
+        seed: Optional[float] = None,
+        guidance: float = 5,
+        t2i_temperature: float = 1.0,
+        progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008 - gradio's idiom
+    ) -> list[Image.Image]:
+        check_failure(prompt, options.fail)
+        gr.Info(GPU_INFO)
+        seed_value = _as_int(seed, 12345)
+        for i, pause in enumerate(_pauses(options, janus_steps)):
+            progress((i, janus_steps), desc=PROGRESS_DESC)
+            if pause:
+                time.sleep(pause)
+        # The real Space draws 384x384 and upscales to 768x768.
+        return [
+            render_upscaled(seed_value + k, prompt or "", JANUS_IMAGE_SIZE)
+            for k in range(JANUS_IMAGE_COUNT)
+        ]
+
+    with gr.Blocks(title="Janus-Pro-7B look-alike", analytics_enabled=False) as demo:
+        gr.Markdown("# Multimodal Understanding")  # 1
+        with gr.Row():  # 2
+            image_input = gr.Image()  # 3 (numpy)
+            with gr.Column():  # 4
+                question_input = gr.Textbox(label="Question")  # 5
+                und_seed_input = gr.Number(label="Seed", precision=0, value=42)  # 6
+                top_p = gr.Slider(
+                    minimum=0, maximum=1, value=0.95, step=0.05, label="top_p"
+                )  # 7
+                temperature = gr.Slider(
+                    minimum=0, maximum=1, value=0.1, step=0.05, label="temperature"
+                )  # 8
+            # 9: the Column's form
+        understanding_button = gr.Button("Chat")  # 10
+        understanding_output = gr.Textbox(label="Response")  # 11
+        _examples(  # 12 (fn 0)
+            ["explain this meme", "Convert the formula into latex code."], [question_input]
+        )
+        gr.Markdown("# Text-to-Image Generation")  # 13
+        with gr.Row():  # 14
+            cfg_weight_input = gr.Slider(
+                minimum=1, maximum=10, value=5, step=0.5, label="CFG Weight"
+            )  # 15
+            t2i_temperature = gr.Slider(
+                minimum=0, maximum=1, value=1.0, step=0.05, label="temperature"
+            )  # 16
+        # 17: the Row's form
+        prompt_input = gr.Textbox(  # 18
+            label="Prompt. (Prompt in more detail can help produce better images!)"
+        )
+        seed_input = gr.Number(label="Seed (Optional)", precision=0, value=12345)  # 19
+        generation_button = gr.Button("Generate Images")  # 20
+        image_output = gr.Gallery(label="Generated Images", columns=2, rows=2, height=300)
+        _examples(  # fn 1
+            ["Master shifu racoon wearing drip attire as a street gangster.", "A cute cat"],
+            prompt_input,
+        )
+        understanding_button.click(  # fn 2, trigger 10
+            multimodal_understanding,
+            inputs=[image_input, question_input, und_seed_input, top_p, temperature],
+            outputs=understanding_output,
+        )
+        generation_button.click(  # fn 3, trigger 20
+            fn=generate_image,
+            inputs=[prompt_input, seed_input, cfg_weight_input, t2i_temperature],
+            outputs=image_output,
+        )
+    return demo
+
+
+def build_g4f_flux(options: AppOptions) -> Any:
+    """Look-alike of ``roxky/g4f-flux`` ("Realtime FLUX"): fn 3 / trigger 10, ``queue=False``.
+
+    No progress is reported (a progress report makes ``/run`` hang on gradio 4.44).
+    """
+
+    def generate_image(
+        prompt: str,
+        seed: int = 42,
+        width: int = 1024,
+        height: int = 1024,
+        randomize_seed: bool = False,
+        num_inference_steps: int = 2,
+    ) -> tuple[Image.Image, int, str]:
+        check_failure(prompt, options.fail)
+        seed = random.randint(0, G4F_MAX_SEED) if randomize_seed else _as_int(seed, 42)
+        w = _clamp(_as_int(width, 1024), 1, 4 * FLUX_MAX_SIZE)
+        h = _clamp(_as_int(height, 1024), 1, 4 * FLUX_MAX_SIZE)
+        steps = max(1, _as_int(num_inference_steps, 2))
+        for pause in _pauses(options, steps, visible_progress=False):
+            if pause:
+                time.sleep(pause)
+        image = render_image(seed, prompt or "", w, h)
+        # Deterministic "latency": the simulated compute time plus 10 ms.
+        return image, seed, f"Latency: {options.compute_seconds + 0.01:.2f} seconds"
+
+    def realtime_generation(*args: Any) -> Any:
+        if args and args[0]:
+            return generate_image(*args[1:])
+        return gr.update(), gr.update(), gr.update()
+
+    with gr.Blocks(title="Realtime FLUX look-alike", analytics_enabled=False) as demo:
+        gr.Markdown("# Realtime FLUX Image Generator (look-alike)")  # 1
+        with gr.Row():  # 2
+            with gr.Column(scale=2):  # 3
+                result = gr.Image(  # 4
+                    label="Generated Image", show_label=False, interactive=False
+                )
+            with gr.Column(scale=1):  # 5
+                prompt = gr.Text(  # 6
+                    label="Prompt",
+                    placeholder="Describe the image you want to generate...",
+                    lines=3,
+                    show_label=False,
+                    container=False,
+                )
+                enhance_button = gr.Button("Enhance Image")  # 7
+                with gr.Column():  # 8: "Advanced Options"
+                    with gr.Row():  # 9
+                        realtime = gr.Checkbox(  # 10
+                            label="Realtime Toggler",
+                            info="If TRUE then uses more GPU but create image in realtime.",
+                            value=False,
+                        )
+                        latency = gr.Text(label="Latency", show_label=False)  # 11
+                    with gr.Row():
+                        seed = gr.Slider(
+                            label="Seed", minimum=0, maximum=G4F_MAX_SEED, step=1, value=42
+                        )
+                        randomize_seed = gr.Checkbox(label="Randomize Seed", value=True)
+                    with gr.Row():
+                        width = gr.Slider(
+                            label="Width", minimum=32, maximum=FLUX_MAX_SIZE, step=8, value=1024
+                        )
+                        height = gr.Slider(
+                            label="Height", minimum=32, maximum=FLUX_MAX_SIZE, step=8, value=1024
+                        )
+                        num_inference_steps = gr.Slider(
+                            label="Inference steps", minimum=1, maximum=50, step=1, value=2
+                        )
+        with gr.Row():
+            _examples(  # fn 0
+                ["a cute cat wearing a wizard hat", "a castle on a hill at sunset"], prompt
+            )
+        outputs = [result, seed, latency]
+        enhance_button.click(  # fn 1
+            fn=generate_image,
+            inputs=[prompt, seed, width, height],
+            outputs=outputs,
+            show_progress="hidden",
+            api_name="enhance",
+            queue=False,
+            **_hidden_api(),
+        )
+        gr.on(  # fn 2
+            triggers=[prompt.input, width.input, height.input, num_inference_steps.input],
+            fn=realtime_generation,
+            inputs=[realtime, prompt, seed, width, height, randomize_seed, num_inference_steps],
+            outputs=outputs,
+            show_progress="hidden",
+            trigger_mode="always_last",
+            api_name="realtime_generation",
+            queue=False,
+            **_hidden_api(),
+        )
+        realtime.change(  # fn 3, trigger 10
+            fn=generate_image,
+            inputs=[prompt, seed, width, height, randomize_seed, num_inference_steps],
+            outputs=outputs,
+            show_progress="hidden",
+            api_name="RealtimeFlux",
+            queue=False,
+        )
+    return demo
+
+
+APP_BUILDERS: dict[str, Callable[[AppOptions], Any]] = {
+    "flux-schnell": build_flux_schnell,
+    "flux-dev": build_flux_dev,
+    "janus": build_janus,
+    "g4f-flux": build_g4f_flux,
+}
+assert set(APP_BUILDERS) == set(LOOKALIKES)
+
+
+def build_app(name: str, options: Optional[AppOptions] = None) -> Any:
+    """Build the look-alike ``name`` as a ``gr.Blocks`` (not launched).
+
+    Gradio numbers components with a process-wide counter; it is reset here so that every app
+    gets the component ids of the real Space, however many apps the process builds.
+    """
+    if name not in APP_BUILDERS:
+        raise ValueError(f"unknown look-alike {name!r}; expected one of {', '.join(APP_BUILDERS)}")
+    from gradio.context import Context
+
+    with _build_lock:
+        Context.id = 0
+        return APP_BUILDERS[name](options or AppOptions())

@@ -1,0 +1,86 @@
+"""Real Gradio look-alike Spaces for end-to-end tests, on the current Gradio and on 4.44.
+
+Every look-alike runs in a subprocess on 127.0.0.1, started once per session and per Gradio
+build, and stopped by PID. Set ``HFSPACE_GRADIO4_PYTHON`` to an interpreter with gradio 4.44
+(``.ci/run`` does) to run the whole suite against both the prefixed and unprefixed APIs.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+import requests
+
+from hfspace_sdk.testing import FakeHub, serve_hub, serve_space, serve_spaces, space_urls_for
+
+GRADIO4_ENV = "HFSPACE_GRADIO4_PYTHON"
+ALL_LOOKALIKES = ("flux-schnell", "flux-dev", "janus", "g4f-flux")
+
+
+def _python_for(build: str) -> str:
+    if build == "gradio-current":
+        return sys.executable
+    python = os.environ.get(GRADIO4_ENV)
+    if not python:
+        pytest.skip(f"{GRADIO4_ENV} is not set: no Gradio 4.44 interpreter for the look-alikes")
+    return python
+
+
+@pytest.fixture(scope="session", params=["gradio-current", "gradio-4.44"])
+def gradio_build(request: pytest.FixtureRequest) -> str:
+    """Which Gradio the look-alike Spaces run: the current one, or 4.44 (no API prefix)."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def lookalikes(gradio_build: str) -> Iterator[Mapping[str, str]]:
+    with serve_spaces(*ALL_LOOKALIKES, python=_python_for(gradio_build)) as urls:
+        yield dict(urls)
+
+
+@pytest.fixture(scope="session")
+def failing_flux_dev(gradio_build: str) -> Iterator[str]:
+    """A FLUX.1-dev look-alike whose every job fails with a Space error."""
+    with serve_space("flux-dev", fail="error", python=_python_for(gradio_build)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def slow_flux_dev(gradio_build: str) -> Iterator[str]:
+    """A FLUX.1-dev look-alike that computes for a minute (for cancel tests)."""
+    with serve_space("flux-dev", compute_seconds=60.0, python=_python_for(gradio_build)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def hub() -> Iterator[FakeHub]:
+    with serve_hub() as fake_hub:
+        yield fake_hub
+
+
+@pytest.fixture
+def options(lookalikes: Mapping[str, str], hub: FakeHub) -> dict[str, Any]:
+    """Provider keywords that send every Space and hub request to the local look-alikes."""
+    hub.reset()
+    return {"space_urls": space_urls_for(lookalikes), "hub_url": hub.url, "timeout": 60}
+
+
+@pytest.fixture
+def is_gradio4(gradio_build: str) -> bool:
+    return gradio_build == "gradio-4.44"
+
+
+def image_size(url: str) -> tuple[int, int]:
+    """Download an image URL and return its (width, height): proves it is a real image."""
+    from PIL import Image
+
+    response = requests.get(url, timeout=30)
+    response.raise_for_status()
+    with Image.open(io.BytesIO(response.content)) as image:
+        image.load()
+        return image.size

@@ -1,0 +1,71 @@
+"""Fixtures for the look-alike kit's tests.
+
+One server process (all four look-alikes) is started per interpreter and shared by the whole
+session: this interpreter's gradio and, when ``HFSPACE_LOOKALIKE_PYTHON`` names another
+interpreter (e.g. a gradio 4.44 venv), that one too.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from lookalike_wire import Space, load_space
+
+from hfspace_sdk.testing import LOOKALIKES, serve_spaces
+
+
+def _gradio_version(python: str) -> str | None:
+    """gradio's version in ``python``'s environment, or None when it has no gradio."""
+    if os.path.realpath(python) == os.path.realpath(sys.executable):
+        if importlib.util.find_spec("gradio") is None:
+            return None
+        from importlib.metadata import version
+
+        return version("gradio")
+    probe = subprocess.run(
+        [python, "-c", "import importlib.metadata as m; print(m.version('gradio'))"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return probe.stdout.strip() if probe.returncode == 0 else None
+
+
+def lookalike_interpreters() -> list[tuple[str, str]]:
+    """(pytest id, interpreter) for every interpreter whose gradio the tests should cover."""
+    candidates = [sys.executable]
+    other = os.environ.get("HFSPACE_LOOKALIKE_PYTHON")
+    if other and os.path.realpath(other) != os.path.realpath(sys.executable):
+        candidates.append(other)
+    found: list[tuple[str, str]] = []
+    for python in candidates:
+        version = _gradio_version(python)
+        if version is not None:
+            found.append((f"gradio-{version}", python))
+    return found
+
+
+INTERPRETERS = lookalike_interpreters()
+
+
+@pytest.fixture(
+    scope="session",
+    params=INTERPRETERS or [pytest.param(("none", ""), marks=pytest.mark.skip("no gradio"))],
+    ids=[i for i, _ in INTERPRETERS] or ["no-gradio"],
+)
+def lookalike_python(request: pytest.FixtureRequest) -> str:
+    """An interpreter with gradio (parametrized over all of them)."""
+    python: str = request.param[1]
+    return python
+
+
+@pytest.fixture(scope="session")
+def spaces(lookalike_python: str) -> Iterator[dict[str, Space]]:
+    """All four look-alikes, served by one process on ``lookalike_python``."""
+    with serve_spaces(*LOOKALIKES, python=lookalike_python) as urls:
+        yield {name: load_space(name, url) for name, url in urls.items()}

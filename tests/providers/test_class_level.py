@@ -1,0 +1,52 @@
+"""g4f style: create_completion on the class, with default settings and the real Space hosts.
+
+The real Spaces are unreachable here, so `responses` answers for their hosts.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import responses
+from gradio_answers import CONFIG_6, call_stream, file_data
+
+from hfspace_sdk import BlackForestLabs_Flux1Schnell, ImageResponse, Provider
+
+HOST = "https://black-forest-labs-flux-1-schnell.hf.space"
+
+
+@responses.activate
+def test_create_completion_on_the_class_uses_the_real_space_and_cleans_up(monkeypatch):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    responses.get(f"{HOST}/config", json=CONFIG_6)
+    responses.post(f"{HOST}/gradio_api/call/infer", json={"event_id": "e1"})
+    image = file_data(f"{HOST}/gradio_api/file=/tmp/gradio/a/image.webp")
+    responses.get(f"{HOST}/gradio_api/call/infer/e1", body=call_stream(("complete", [image, 3])))
+    threads_before = threading.active_count()
+
+    events = list(
+        BlackForestLabs_Flux1Schnell.create_completion(
+            "flux", [{"role": "user", "content": "a fox"}]
+        )
+    )
+
+    assert events == [ImageResponse([image["url"]], "a fox")]
+    assert threading.active_count() == threads_before
+
+
+def test_class_level_closes_its_provider_when_abandoned(monkeypatch):
+    closed = []
+    monkeypatch.setattr(Provider, "close", lambda self: closed.append(type(self).__name__))
+    stream = BlackForestLabs_Flux1Schnell.create_completion(
+        "flux", [{"role": "user", "content": "a fox"}]
+    )
+    stream.close()
+    assert closed == ["BlackForestLabs_Flux1Schnell"]
+
+
+def test_class_level_bad_input_raises_at_once():
+    with pytest.raises(ValueError, match="Valid models"):
+        BlackForestLabs_Flux1Schnell.create_completion(
+            "nope", [{"role": "user", "content": "a fox"}]
+        )
