@@ -1,14 +1,17 @@
-"""The HTTP layer: per-thread sessions, timeouts, secret-safe redirects and error mapping.
+"""The HTTP layer: leased sessions, timeouts, secret-safe redirects and error mapping.
 
-This is the only module that calls ``requests`` directly. Each worker thread gets its own
-``requests.Session`` (requests makes no thread-safety promise for a shared one); all of them
-are closed by :meth:`HttpClient.close`. Secret headers never follow a redirect to another host.
+This is the only module that calls ``requests`` directly. requests makes no thread-safety
+promise for a shared ``Session``, so each request leases a session that no other request uses
+until it is given back (a streaming response keeps its lease until it is closed); idle sessions
+keep their connections for reuse, and :meth:`HttpClient.close` closes them all. Secret headers
+never follow a redirect to another host.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import queue
 import socket
 import threading
 from collections.abc import Iterator, Mapping
@@ -132,28 +135,35 @@ class HttpClient:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._local = threading.local()
+        self._idle: queue.SimpleQueue[requests.Session] = queue.SimpleQueue()
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._streaming_sessions: dict[int, requests.Session] = {}
 
-    def _session(self) -> requests.Session:
-        session: Optional[requests.Session] = getattr(self._local, "session", None)
-        if session is None:
-            with self._lock:
-                if self._closed:
-                    raise HFSpaceError("The client is closed")
-                session = _Session()
-                adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=4)
-                session.mount("http://", adapter)
-                session.mount("https://", adapter)
-                session.headers["User-Agent"] = USER_AGENT
-                session.verify = True
-                if self.settings.proxy:
-                    session.proxies = {"http": self.settings.proxy, "https": self.settings.proxy}
-                self._sessions.append(session)
-            self._local.session = session
+    def _lease(self) -> requests.Session:
+        """An idle session, or a new one: each session serves one request at a time."""
+        if self._closed:
+            raise HFSpaceError("The client is closed; create a new one")
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        session = _Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=4)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.headers["User-Agent"] = USER_AGENT
+        session.verify = True
+        if self.settings.proxy:
+            session.proxies = {"http": self.settings.proxy, "https": self.settings.proxy}
+        with self._lock:
+            self._sessions.append(session)
         return session
+
+    def _give_back(self, session: requests.Session) -> None:
+        if not self._closed:
+            self._idle.put(session)
 
     def request(
         self,
@@ -189,8 +199,9 @@ class HttpClient:
             scope.check()
             read = scope.read_timeout(read)
         logger.debug("%s %s", method, url)
+        session = self._lease()
         try:
-            response = self._session().request(
+            response = session.request(
                 method,
                 url,
                 headers=dict(headers or {}),
@@ -199,27 +210,29 @@ class HttpClient:
                 **kwargs,
             )
         except requests.RequestException as exc:
+            self._give_back(session)
             raise self._translate(exc, url, space, scope, read) from exc
-        if response.status_code >= 400:
-            try:
-                error = _error_from_response(response, space)
-            finally:
-                response.close()
-            logger.debug("%s %s -> %s", method, url, response.status_code)
-            raise error
-        if not stream:
-            try:
-                response.content  # noqa: B018 - read the body now, under the timeouts
-            except requests.RequestException as exc:
-                response.close()
-                raise self._translate(exc, url, space, scope, read) from exc
+        if stream and response.status_code < 400:
+            with self._lock:
+                self._streaming_sessions[id(response)] = session  # given back by streaming()
+            return response
+        try:
+            if response.status_code >= 400:
+                logger.debug("%s %s -> %s", method, url, response.status_code)
+                raise _error_from_response(response, space)
+            response.content  # noqa: B018 - read the body now, under the timeouts
+        except requests.RequestException as exc:
+            raise self._translate(exc, url, space, scope, read) from exc
+        finally:
+            response.close()
+            self._give_back(session)
         return response
 
     @contextmanager
     def streaming(
         self, response: requests.Response, scope: Optional[CancelScope]
     ) -> Iterator[requests.Response]:
-        """Own a streaming response: abort it if the job stops, close it at the end."""
+        """Own a streaming response: abort it if the job stops; close it and free its session."""
         try:
             if scope is None:
                 yield response
@@ -228,6 +241,10 @@ class HttpClient:
                     yield response
         finally:
             response.close()
+            with self._lock:
+                session = self._streaming_sessions.pop(id(response), None)
+            if session is not None:
+                self._give_back(session)
 
     def _translate(
         self,

@@ -25,6 +25,8 @@ __all__ = ["Job", "JobRunner"]
 logger = logging.getLogger(__name__)
 
 Generation = Callable[[CancelScope], Iterator[Event]]
+#: How long a caller waits for a stopped job to wind down before reporting the stop anyway.
+_STOP_GRACE_SECONDS = 10.0
 
 
 class _End:
@@ -104,16 +106,20 @@ class Job:
         return self._iterate()
 
     def _iterate(self) -> Iterator[Event]:
-        while True:
-            try:
-                item = self._events.get(timeout=max(self._scope.remaining(), 0.001))
-            except queue.Empty:
-                self._expire()
-                continue
-            if isinstance(item, _End):
-                break
+        while not isinstance(item := self._next_item(), _End):
             yield item
         self._raise_error()
+
+    def _next_item(self) -> Event | _End:
+        """The next event, waiting no longer than the job's deadline (then a short grace)."""
+        try:
+            return self._events.get(timeout=max(self._scope.remaining(), 0.001))
+        except queue.Empty:
+            self._expire()
+        try:  # a stopped worker ends the stream promptly: its reads are interrupted
+            return self._events.get(timeout=_STOP_GRACE_SECONDS)
+        except queue.Empty:
+            raise self._scope.stop_error() from None
 
     def _expire(self) -> None:
         """The deadline passed with no event: stop the worker and report the timeout."""
@@ -148,8 +154,11 @@ class Job:
             if timeout is not None and timeout < self._scope.remaining():
                 raise TimeoutError(f"{self.name} is still running after {timeout:g} s") from None
             self._expire()
-            return self._future.result(timeout=self._scope.read_timeout(5.0) + 5.0)
         except CancelledError:
+            raise self._scope.stop_error() from None
+        try:
+            return self._future.result(timeout=_STOP_GRACE_SECONDS)
+        except (FutureTimeoutError, CancelledError):
             raise self._scope.stop_error() from None
 
     def cancel(self) -> bool:

@@ -63,7 +63,9 @@ class G4FFluxPlan(Plan):
         space.info(scope)  # read /config before the clock starts
         started = time.monotonic()
         yield Reasoning(status="Generating 0.00s")  # g4f's first tick is at the start
-        answer = _in_background(lambda: predict(space, self.call(), headers=credentials.headers(), scope=scope))
+        answer = _in_background(
+            lambda: predict(space, self.call(), headers=credentials.headers(), scope=scope)
+        )
         # Then the elapsed time every 0.2 s while the Space computes, as g4f reports it.
         while not _wait(answer, scope, _TICK_SECONDS):
             yield Reasoning(status=f"Generating {time.monotonic() - started:.2f}s")
