@@ -238,9 +238,9 @@ def space_error(
     message: Optional[str], *, space: Optional[str] = None, title: Optional[str] = None
 ) -> SpaceError:
     """Build the error for a failure the Space reported while running a job."""
-    if not message:
+    text = clean_message(message or "")
+    if not text:
         return SpaceError(HIDDEN_ERROR_MESSAGE, space=space, title=title)
-    text = clean_message(message)
     quota = parse_quota_message(text)
     if quota is not None:
         return QuotaExceededError(
@@ -262,7 +262,7 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
         seconds = float(value.strip())
     except ValueError:
         return None
-    return seconds if seconds >= 0 else None
+    return seconds if 0 <= seconds < float("inf") else None
 
 
 def _message_from_body(content_type: str, body: Any) -> Optional[str]:

@@ -64,14 +64,7 @@ def _bytes_of(item: Any) -> tuple[bytes, Optional[str]]:
             "Image URLs are not downloaded for upload: pass the bytes, a file path or a data: URI"
         )
     if isinstance(item, (str, os.PathLike)):
-        path = Path(item)
-        if not path.is_file():
-            raise InvalidArgumentError(f"No image file at {str(path)!r}")
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise InvalidArgumentError(
-                f"The image {path.name!r} is larger than {MAX_UPLOAD_BYTES} bytes"
-            )
-        return path.read_bytes(), path.name
+        return _read_file(Path(item))
     if hasattr(item, "read"):
         data = item.read(MAX_UPLOAD_BYTES + 1)
         if not isinstance(data, bytes):
@@ -88,6 +81,18 @@ def _bytes_of(item: Any) -> tuple[bytes, Optional[str]]:
         f"Cannot use {type(item).__name__} as an image: pass bytes, a path, a binary file, "
         "a data: URI or a PIL image"
     )
+
+
+def _read_file(path: Path) -> tuple[bytes, str]:
+    shown = str(path)[:200]
+    try:
+        if not path.is_file():
+            raise InvalidArgumentError(f"No image file at {shown!r}")
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise InvalidArgumentError(f"The image {path.name!r} is larger than {MAX_UPLOAD_BYTES} bytes")
+        return path.read_bytes(), path.name
+    except OSError as exc:  # too long a name, no permission, removed meanwhile
+        raise InvalidArgumentError(f"Cannot read the image file {shown!r}: {exc.strerror or exc}") from exc
 
 
 def load_media(item: Any, name: Optional[str] = None) -> MediaFile:

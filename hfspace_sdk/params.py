@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import Any, Optional
 
 from .errors import InvalidArgumentError
@@ -113,17 +114,19 @@ def _size_of_ratio(aspect_ratio: Any) -> tuple[int, int]:
     if key in ASPECT_RATIOS:
         return ASPECT_RATIOS[key]
     match = _RATIO.match(key)
-    if match is None or not float(match.group(1)) or not float(match.group(2)):
+    if match is None or not Fraction(match.group(1)) or not Fraction(match.group(2)):
         raise InvalidArgumentError(
             f"Unrecognised aspect_ratio {aspect_ratio!r}: use 'W:H' with positive numbers "
             f"(for example '7:5' or '2.39:1'), or one of {', '.join(ASPECT_RATIOS)}"
         )
-    ratio_width, ratio_height = float(match.group(1)), float(match.group(2))
-    scale = _LONG_SIDE / max(ratio_width, ratio_height)
-    return _multiple_of_8(ratio_width * scale), _multiple_of_8(ratio_height * scale)
+    # Exact fractions: the long side is exactly 1024 whatever the digits (no float rounding).
+    ratio_width, ratio_height = Fraction(match.group(1)), Fraction(match.group(2))
+    if ratio_width >= ratio_height:
+        return _LONG_SIDE, _multiple_of_8(_LONG_SIDE * ratio_height / ratio_width)
+    return _multiple_of_8(_LONG_SIDE * ratio_width / ratio_height), _LONG_SIDE
 
 
-def _multiple_of_8(value: float) -> int:
+def _multiple_of_8(value: Fraction) -> int:
     return max(_MIN_SIDE, int(value) // 8 * 8)
 
 

@@ -176,9 +176,8 @@ def parse_config(config: Any) -> SpaceInfo:
     for position, dependency in enumerate(dependencies if isinstance(dependencies, list) else []):
         if isinstance(dependency, Mapping) and isinstance(dependency.get("api_name"), str):
             fn_index = dependency.get("id", position)
-            fn_index_by_api_name[dependency["api_name"]] = (
-                fn_index if isinstance(fn_index, int) else position
-            )
+            valid = isinstance(fn_index, int) and not isinstance(fn_index, bool)
+            fn_index_by_api_name[dependency["api_name"]] = fn_index if valid else position
     return SpaceInfo(
         version=str(config.get("version", "")),
         api_prefix=prefix.rstrip("/"),
@@ -232,7 +231,7 @@ def apply_diff(value: Any, diff: Any) -> Any:
         action, path, new_value = edit
         try:
             result = _apply_edit(result, path, str(action), new_value)
-        except (KeyError, IndexError, TypeError, ValueError) as exc:
+        except (KeyError, IndexError, TypeError, ValueError, OverflowError) as exc:
             raise ProtocolError(
                 f"Output diff does not fit the previous value: {edit!r:.200}"
             ) from exc
@@ -247,7 +246,12 @@ def _int_or_none(value: Any) -> Optional[int]:
 
 
 def _float_or_none(value: Any) -> Optional[float]:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # an integer too large for a float: no usable estimate
+        return None
 
 
 def _str_or_none(value: Any) -> Optional[str]:
@@ -255,8 +259,11 @@ def _str_or_none(value: Any) -> Optional[str]:
 
 
 def _progress(message: Mapping[str, Any]) -> Progress:
+    progress_data = message.get("progress_data")
+    if progress_data is not None and not isinstance(progress_data, list):
+        raise ProtocolError(f"Malformed progress message: {progress_data!r:.200}")
     units = []
-    for unit in message.get("progress_data") or []:
+    for unit in progress_data or []:
         if isinstance(unit, Mapping):
             units.append(
                 ProgressUnit(

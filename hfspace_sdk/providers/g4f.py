@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import random
 import string
-import threading
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import Future, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, ClassVar, Optional
 
@@ -63,30 +62,18 @@ class G4FFluxPlan(Plan):
         space.info(scope)  # read /config before the clock starts
         started = time.monotonic()
         yield Reasoning(status="Generating 0.00s")  # g4f's first tick is at the start
-        answer = _in_background(
-            lambda: predict(space, self.call(), headers=credentials.headers(), scope=scope)
-        )
-        # Then the elapsed time every 0.2 s while the Space computes, as g4f reports it.
-        while not _wait(answer, scope, _TICK_SECONDS):
-            yield Reasoning(status=f"Generating {time.monotonic() - started:.2f}s")
+        # The request blocks until the image is made, so it runs on a thread of its own (never
+        # the job pool: no deadlock) while this one reports the elapsed time every 0.2 s.
+        executor = ThreadPoolExecutor(1, thread_name_prefix="hfspace-predict")
+        answer = executor.submit(predict, space, self.call(), headers=credentials.headers(), scope=scope)
+        try:
+            while not _wait(answer, scope, _TICK_SECONDS):
+                yield Reasoning(status=f"Generating {time.monotonic() - started:.2f}s")
+        finally:
+            executor.shutdown(wait=answer.done())  # never wait for a request we abandoned
         data = answer.result()
         yield Reasoning(status=f"Finished {time.monotonic() - started:.2f}s")
         yield ImageResponse(output_url(space, data[0], scope), self.prompt)
-
-
-def _in_background(call: Any) -> Future[Any]:
-    """Run a blocking request on its own short-lived thread (never the job pool: no deadlock)."""
-    future: Future[Any] = Future()
-
-    def target() -> None:
-        if future.set_running_or_notify_cancel():
-            try:
-                future.set_result(call())
-            except BaseException as exc:  # handed to the job through the future
-                future.set_exception(exc)
-
-    threading.Thread(target=target, name="hfspace-predict", daemon=True).start()
-    return future
 
 
 def _wait(answer: Future[Any], scope: CancelScope, seconds: float) -> bool:

@@ -26,7 +26,6 @@ import random
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 import gradio as gr
@@ -34,8 +33,9 @@ import numpy as np
 from PIL import Image
 
 from .catalog import LOOKALIKES
-from .failures import FAILURE_MODES, check_failure
+from .failures import check_failure
 from .images import render_image, render_upscaled
+from .options import AppOptions, step_pauses
 
 __all__ = [
     "APP_BUILDERS",
@@ -50,38 +50,19 @@ __all__ = [
 FLUX_MAX_SEED = 2147483647  # np.iinfo(np.int32).max, as in the FLUX Spaces
 G4F_MAX_SEED = 4294967295  # 2**32 - 1: the SDK draws seeds up to this
 FLUX_MAX_SIZE = 2048
+#: Safety net for gradio 4, which does not enforce slider bounds: larger sizes are clamped.
+RENDER_MAX_SIZE = 4096
 JANUS_IMAGE_SIZE = 768
 JANUS_IMAGE_COUNT = 5
 GPU_INFO = "Using 1 GPU"
 PROGRESS_DESC = "Sampling"
-#: Minimum duration of the first step of a call that reports progress (see ``_pauses``).
-PROGRESS_FLOOR = 0.12
 
 _build_lock = threading.Lock()
 
 
-@dataclass(frozen=True)
-class AppOptions:
-    """Behaviour switches shared by every look-alike in one server.
-
-    ``fail``: a failure mode (see :data:`~hfspace_sdk.testing.failures.FAILURE_MODES`) that makes
-    every call fail, or ``None``. ``compute_seconds``: simulated compute time per call, slept
-    across the steps of the call.
-    """
-
-    fail: Optional[str] = None
-    compute_seconds: float = 0.0
-
-    def __post_init__(self) -> None:
-        if self.fail is not None and self.fail not in FAILURE_MODES:
-            raise ValueError(f"unknown failure mode {self.fail!r}; expected one of {FAILURE_MODES}")
-        if self.compute_seconds < 0:
-            raise ValueError("compute_seconds must be >= 0")
-
-
 def _hidden_api() -> dict[str, Any]:
     """Keyword arguments that keep an event out of the documented API, on any gradio version."""
-    params = inspect.signature(gr.Button().click).parameters
+    params = inspect.signature(gr.on).parameters  # (an instance would join the layout)
     if "api_visibility" in params:  # gradio 6
         return {"api_visibility": "undocumented"}
     return {"show_api": False}  # gradio 4 and 5
@@ -100,23 +81,6 @@ def _as_int(value: Any, default: int) -> int:
 
 def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
-
-
-def _pauses(options: AppOptions, steps: int, *, visible_progress: bool = True) -> list[float]:
-    """Seconds to sleep after each step so that a call takes ``compute_seconds`` in total.
-
-    With ``visible_progress``, the first step lasts at least :data:`PROGRESS_FLOOR` seconds:
-    gradio samples progress every 10 ms (6.x) or 100 ms (4.x) and drops updates that are
-    overwritten in between, so without this pause a fast call would report no progress at all.
-    """
-    steps = max(1, steps)
-    total = max(0.0, options.compute_seconds)
-    pauses = [total / steps] * steps
-    if visible_progress and pauses[0] < PROGRESS_FLOOR:
-        pauses[0] = PROGRESS_FLOOR
-        rest = max(0.0, total - PROGRESS_FLOOR) / (steps - 1) if steps > 1 else 0.0
-        pauses[1:] = [rest] * (steps - 1)
-    return pauses
 
 
 def _flux_layout(
@@ -190,10 +154,10 @@ def build_flux_schnell(options: AppOptions) -> Any:
     ) -> tuple[Image.Image, int]:
         check_failure(prompt, options.fail)
         seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else _as_int(seed, 42)
-        w = _clamp(_as_int(width, 1024), 1, 4 * FLUX_MAX_SIZE)
-        h = _clamp(_as_int(height, 1024), 1, 4 * FLUX_MAX_SIZE)
+        w = _clamp(_as_int(width, 1024), 1, RENDER_MAX_SIZE)
+        h = _clamp(_as_int(height, 1024), 1, RENDER_MAX_SIZE)
         steps = max(1, _as_int(num_inference_steps, 4))
-        for i, pause in enumerate(_pauses(options, steps)):
+        for i, pause in enumerate(step_pauses(options, steps)):
             progress((i, steps), desc=PROGRESS_DESC)
             if pause:
                 time.sleep(pause)
@@ -240,13 +204,13 @@ def build_flux_dev(options: AppOptions) -> Any:
         check_failure(prompt, options.fail)
         gr.Info(GPU_INFO)
         seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else _as_int(seed, 42)
-        w = _clamp(_as_int(width, 1024), 1, 4 * FLUX_MAX_SIZE)
-        h = _clamp(_as_int(height, 1024), 1, 4 * FLUX_MAX_SIZE)
+        w = _clamp(_as_int(width, 1024), 1, RENDER_MAX_SIZE)
+        h = _clamp(_as_int(height, 1024), 1, RENDER_MAX_SIZE)
         steps = max(1, _as_int(num_inference_steps, 28))
         text = prompt or ""
         # Two previews (variants 1 and 2), after about a third and two thirds of the steps.
         preview_after = [max(0, steps // 3 - 1), max(0, 2 * steps // 3 - 1)]
-        for i, pause in enumerate(_pauses(options, steps)):
+        for i, pause in enumerate(step_pauses(options, steps)):
             progress((i, steps), desc=PROGRESS_DESC)
             if pause:
                 time.sleep(pause)
@@ -315,7 +279,7 @@ def build_janus(options: AppOptions) -> Any:
     ) -> str:
         check_failure(question, options.fail)
         gr.Info(GPU_INFO)
-        for i, pause in enumerate(_pauses(options, janus_steps)):
+        for i, pause in enumerate(step_pauses(options, janus_steps)):
             progress((i, janus_steps), desc=PROGRESS_DESC)
             if pause:
                 time.sleep(pause)
@@ -331,7 +295,7 @@ def build_janus(options: AppOptions) -> Any:
         check_failure(prompt, options.fail)
         gr.Info(GPU_INFO)
         seed_value = _as_int(seed, 12345)
-        for i, pause in enumerate(_pauses(options, janus_steps)):
+        for i, pause in enumerate(step_pauses(options, janus_steps)):
             progress((i, janus_steps), desc=PROGRESS_DESC)
             if pause:
                 time.sleep(pause)
@@ -408,10 +372,10 @@ def build_g4f_flux(options: AppOptions) -> Any:
     ) -> tuple[Image.Image, int, str]:
         check_failure(prompt, options.fail)
         seed = random.randint(0, G4F_MAX_SEED) if randomize_seed else _as_int(seed, 42)
-        w = _clamp(_as_int(width, 1024), 1, 4 * FLUX_MAX_SIZE)
-        h = _clamp(_as_int(height, 1024), 1, 4 * FLUX_MAX_SIZE)
+        w = _clamp(_as_int(width, 1024), 1, RENDER_MAX_SIZE)
+        h = _clamp(_as_int(height, 1024), 1, RENDER_MAX_SIZE)
         steps = max(1, _as_int(num_inference_steps, 2))
-        for pause in _pauses(options, steps, visible_progress=False):
+        for pause in step_pauses(options, steps, visible_progress=False):
             if pause:
                 time.sleep(pause)
         image = render_image(seed, prompt or "", w, h)

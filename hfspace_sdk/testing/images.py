@@ -17,6 +17,7 @@ from PIL import Image
 __all__ = ["image_digest", "render_image", "render_upscaled"]
 
 _BLOCKS = 4
+_BAND_PIXELS = 1 << 20  # pixels per float32 band while drawing the gradient
 
 
 def image_digest(seed: int, prompt: str, variant: int = 0) -> bytes:
@@ -47,9 +48,13 @@ def render_image(
     ys = np.linspace(0.0, 1.0, height, dtype=np.float32)
     row = xs[:, None] * right[None, :]  # (width, 3)
     col = ys[:, None] * down[None, :] + top_left[None, :]  # (height, 3)
-    pixels = row[None, :, :] + col[:, None, :]  # (height, width, 3)
-    np.clip(pixels, 0.0, 255.0, out=pixels)
-    canvas = pixels.astype(np.uint8)
+    canvas = np.empty((height, width, 3), dtype=np.uint8)
+    # Fill in bands of rows so the float32 temporary stays small even for huge images.
+    band_rows = max(1, _BAND_PIXELS // width)
+    for top in range(0, height, band_rows):
+        band = row[None, :, :] + col[top : top + band_rows, None, :]
+        np.clip(band, 0.0, 255.0, out=band)
+        canvas[top : top + band_rows] = band
 
     blocks = _BLOCKS if variant == 0 else max(1, _BLOCKS - variant)
     for i in range(blocks):
@@ -63,10 +68,10 @@ def render_image(
     if variant:
         # Previews: darker and crossed by a band whose position depends on the variant.
         canvas //= 2
-        band = max(1, height // 10)
-        start = (extra[0] * height // 256 + variant * band) % height
-        canvas[start : start + band, :] = (255 - extra[1], extra[2], 255 - extra[3])
-    return Image.fromarray(canvas, mode="RGB")
+        stripe = max(1, height // 10)
+        start = (extra[0] * height // 256 + variant * stripe) % height
+        canvas[start : start + stripe, :] = (255 - extra[1], extra[2], 255 - extra[3])
+    return Image.fromarray(canvas)  # (height, width, 3) uint8 -> RGB
 
 
 def render_upscaled(

@@ -71,6 +71,7 @@ class LookalikeServer:
         self.process = process
         self.urls: dict[str, str] = {}
         self._stderr_file = stderr_file
+        self._lock = threading.Lock()
 
     @property
     def pid(self) -> int:
@@ -79,12 +80,13 @@ class LookalikeServer:
 
     def stderr_tail(self, limit: int = _STDERR_TAIL) -> str:
         """The last ``limit`` characters the subprocess wrote to stderr."""
+        # The file is in append mode, so moving the shared offset here cannot redirect the
+        # child's writes.
         try:
-            self._stderr_file.flush()
-            size = os.fstat(self._stderr_file.fileno()).st_size
-            with open(self._stderr_file.fileno(), "rb", closefd=False) as fh:
-                fh.seek(max(0, size - limit * 4))
-                data = fh.read()
+            with self._lock:
+                size = os.fstat(self._stderr_file.fileno()).st_size
+                self._stderr_file.seek(max(0, size - limit * 4))
+                data = self._stderr_file.read()
         except (OSError, ValueError):
             return ""
         return data.decode("utf-8", "replace")[-limit:]
@@ -184,7 +186,9 @@ def start_server(
     interpreter = python or os.environ.get(PYTHON_ENV_VAR) or sys.executable
     cmd = _command(interpreter, names, fail, compute_seconds, concurrency_limit)
     # Closed by LookalikeServer.close(); it outlives this function.
-    stderr_file = tempfile.TemporaryFile(prefix="hfspace-lookalike-", suffix=".log")  # noqa: SIM115
+    stderr_file = tempfile.TemporaryFile(  # noqa: SIM115
+        mode="a+b", prefix="hfspace-lookalike-", suffix=".log"
+    )
     try:
         process = subprocess.Popen(
             cmd,

@@ -164,7 +164,8 @@ def serve(
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
 
-    from .apps import AppOptions, build_app  # imports gradio
+    from .apps import build_app  # imports gradio
+    from .options import AppOptions
 
     options = AppOptions(fail=fail, compute_seconds=compute_seconds)
     demos: list[Any] = []

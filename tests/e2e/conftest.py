@@ -7,14 +7,12 @@ build, and stopped by PID. Set ``HFSPACE_GRADIO4_PYTHON`` to an interpreter with
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
-import requests
 
 from hfspace_sdk.testing import FakeHub, serve_hub, serve_space, serve_spaces, space_urls_for
 
@@ -73,14 +71,3 @@ def options(lookalikes: Mapping[str, str], hub: FakeHub) -> dict[str, Any]:
 @pytest.fixture
 def is_gradio4(gradio_build: str) -> bool:
     return gradio_build == "gradio-4.44"
-
-
-def image_size(url: str) -> tuple[int, int]:
-    """Download an image URL and return its (width, height): proves it is a real image."""
-    from PIL import Image
-
-    response = requests.get(url, timeout=30)
-    response.raise_for_status()
-    with Image.open(io.BytesIO(response.content)) as image:
-        image.load()
-        return image.size

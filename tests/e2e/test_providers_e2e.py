@@ -7,7 +7,7 @@ import io
 import threading
 
 import pytest
-from conftest import image_size
+from image_checks import image_size
 
 from hfspace_sdk import (
     G4F,
@@ -38,6 +38,11 @@ def ask(text):
 def run(provider_class, options, model, messages, **params):
     with provider_class(**options) as provider:
         return list(provider.create_completion(model, messages, **params))
+
+
+def new_threads(before):
+    """Threads alive now that were not alive before: what the test left behind."""
+    return [thread.name for thread in threading.enumerate() if thread not in before]
 
 
 def statuses(events):
@@ -283,7 +288,7 @@ def test_quota_messages_become_quota_errors(
 
 def test_cancel_frees_the_job_thread_and_connection(options, slow_flux_dev):
     space_urls = {**options["space_urls"], "black-forest-labs/FLUX.1-dev": slow_flux_dev}
-    threads_before = threading.active_count()
+    threads_before = set(threading.enumerate())
     provider = BlackForestLabs_Flux1Dev(**{**options, "space_urls": space_urls})
     job = provider.submit("flux-dev", ask("slow"), num_inference_steps=5)
     events = iter(job)
@@ -297,19 +302,19 @@ def test_cancel_frees_the_job_thread_and_connection(options, slow_flux_dev):
     with pytest.raises(JobCancelledError):
         job.result(timeout=30)
     provider.close()
-    assert threading.active_count() == threads_before
+    assert new_threads(threads_before) == []
 
 
 def test_closing_the_iterator_early_cancels_the_job(options, slow_flux_dev):
     space_urls = {**options["space_urls"], "black-forest-labs/FLUX.1-dev": slow_flux_dev}
-    threads_before = threading.active_count()
+    threads_before = set(threading.enumerate())
     with BlackForestLabs_Flux1Dev(**{**options, "space_urls": space_urls}) as provider:
         stream = provider.create_completion("flux-dev", ask("slow"), num_inference_steps=5)
         assert next(stream) == Reasoning(status="Using 1 GPU")
         stream.close()
         [job] = list(provider._runtime.jobs._jobs) or [None]
         assert job is None or job.cancelled()
-    assert threading.active_count() == threads_before
+    assert new_threads(threads_before) == []
 
 
 def test_space_urls_override_is_case_insensitive(lookalikes, hub):

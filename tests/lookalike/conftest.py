@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from lookalike_wire import Space, load_space
@@ -19,9 +20,14 @@ from lookalike_wire import Space, load_space
 from hfspace_sdk.testing import LOOKALIKES, serve_spaces
 
 
+def _same_interpreter(python: str) -> bool:
+    # Not realpath: venv interpreters are symlinks to one base Python with different sys.prefix.
+    return os.path.abspath(python) == os.path.abspath(sys.executable)
+
+
 def _gradio_version(python: str) -> str | None:
     """gradio's version in ``python``'s environment, or None when it has no gradio."""
-    if os.path.realpath(python) == os.path.realpath(sys.executable):
+    if _same_interpreter(python):
         if importlib.util.find_spec("gradio") is None:
             return None
         from importlib.metadata import version
@@ -40,7 +46,7 @@ def lookalike_interpreters() -> list[tuple[str, str]]:
     """(pytest id, interpreter) for every interpreter whose gradio the tests should cover."""
     candidates = [sys.executable]
     other = os.environ.get("HFSPACE_LOOKALIKE_PYTHON")
-    if other and os.path.realpath(other) != os.path.realpath(sys.executable):
+    if other and not _same_interpreter(other):
         candidates.append(other)
     found: list[tuple[str, str]] = []
     for python in candidates:
@@ -51,17 +57,25 @@ def lookalike_interpreters() -> list[tuple[str, str]]:
 
 
 INTERPRETERS = lookalike_interpreters()
+_PARAMS: list[Any] = [pytest.param(python, id=name) for name, python in INTERPRETERS] or [
+    pytest.param("", id="no-gradio", marks=pytest.mark.skip(reason="no interpreter with gradio"))
+]
 
 
-@pytest.fixture(
-    scope="session",
-    params=INTERPRETERS or [pytest.param(("none", ""), marks=pytest.mark.skip("no gradio"))],
-    ids=[i for i, _ in INTERPRETERS] or ["no-gradio"],
-)
+@pytest.fixture(scope="session", params=_PARAMS)
 def lookalike_python(request: pytest.FixtureRequest) -> str:
     """An interpreter with gradio (parametrized over all of them)."""
-    python: str = request.param[1]
+    python: str = request.param
     return python
+
+
+@pytest.fixture(scope="session")
+def target_python() -> str:
+    """The interpreter for single-run e2e tests: ``HFSPACE_LOOKALIKE_PYTHON`` if usable, else
+    this one (tests of server options that do not depend on the gradio version)."""
+    if not INTERPRETERS:
+        pytest.skip("no interpreter with gradio")
+    return INTERPRETERS[-1][1]
 
 
 @pytest.fixture(scope="session")

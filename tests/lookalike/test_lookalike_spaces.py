@@ -40,6 +40,14 @@ def test_config_prefix_and_version(spaces: dict[str, Space]) -> None:
         assert space.config.get("enable_queue", True)
 
 
+def test_layouts_have_no_stray_components(spaces: dict[str, Space]) -> None:
+    buttons = {
+        name: sum(c["type"] == "button" for c in space.config["components"])
+        for name, space in spaces.items()
+    }
+    assert buttons == {"flux-schnell": 1, "flux-dev": 1, "janus": 2, "g4f-flux": 1}
+
+
 def test_flux_schnell_layout(spaces: dict[str, Space]) -> None:
     space = spaces["flux-schnell"]
     dep = space.dependency(2)
@@ -94,6 +102,28 @@ def test_g4f_flux_layout(spaces: dict[str, Space]) -> None:
     seed, width = (space.component(i)["props"] for i in dep["inputs"][1:3])
     assert seed["maximum"] == 4294967295
     assert (width["minimum"], width["maximum"]) == (32, 2048)
+
+
+def test_info_named_endpoints(spaces: dict[str, Space]) -> None:
+    expected = {
+        "flux-schnell": {"/infer": ["prompt", "seed", "randomize_seed", "width", "height",
+                                    "num_inference_steps"]},
+        "flux-dev": {"/infer": ["prompt", "seed", "randomize_seed", "width", "height",
+                                "guidance_scale", "num_inference_steps"]},
+        "janus": {
+            "/multimodal_understanding": ["image", "question", "seed", "top_p", "temperature"],
+            "/generate_image": ["prompt", "seed", "guidance", "t2i_temperature"],
+        },
+        "g4f-flux": {"/RealtimeFlux": ["prompt", "seed", "width", "height", "randomize_seed",
+                                       "num_inference_steps"]},
+    }
+    for name, space in spaces.items():
+        response = requests.get(f"{space.api}/info", timeout=TIMEOUT)
+        assert response.status_code == 200
+        named = response.json()["named_endpoints"]
+        assert {k: [p["parameter_name"] for p in v["parameters"]] for k, v in named.items()} == (
+            expected[name]
+        )
 
 
 def test_space_urls_cover_every_space_id(spaces: dict[str, Space]) -> None:

@@ -23,7 +23,7 @@ def test_create_completion_on_the_class_uses_the_real_space_and_cleans_up(monkey
     responses.post(f"{HOST}/gradio_api/call/infer", json={"event_id": "e1"})
     image = file_data(f"{HOST}/gradio_api/file=/tmp/gradio/a/image.webp")
     responses.get(f"{HOST}/gradio_api/call/infer/e1", body=call_stream(("complete", [image, 3])))
-    threads_before = threading.active_count()
+    threads_before = set(threading.enumerate())
 
     events = list(
         BlackForestLabs_Flux1Schnell.create_completion(
@@ -32,7 +32,7 @@ def test_create_completion_on_the_class_uses_the_real_space_and_cleans_up(monkey
     )
 
     assert events == [ImageResponse([image["url"]], "a fox")]
-    assert threading.active_count() == threads_before
+    assert [thread for thread in threading.enumerate() if thread not in threads_before] == []
 
 
 def test_class_level_closes_its_provider_when_abandoned(monkeypatch):
