@@ -89,10 +89,14 @@ def _read_file(path: Path) -> tuple[bytes, str]:
         if not path.is_file():
             raise InvalidArgumentError(f"No image file at {shown!r}")
         if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise InvalidArgumentError(f"The image {path.name!r} is larger than {MAX_UPLOAD_BYTES} bytes")
+            raise InvalidArgumentError(
+                f"The image {path.name!r} is larger than {MAX_UPLOAD_BYTES} bytes"
+            )
         return path.read_bytes(), path.name
     except OSError as exc:  # too long a name, no permission, removed meanwhile
-        raise InvalidArgumentError(f"Cannot read the image file {shown!r}: {exc.strerror or exc}") from exc
+        raise InvalidArgumentError(
+            f"Cannot read the image file {shown!r}: {exc.strerror or exc}"
+        ) from exc
 
 
 def load_media(item: Any, name: Optional[str] = None) -> MediaFile:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import quote
 
 from ._retry import call_with_retries
@@ -22,6 +22,9 @@ from .cancel import CancelScope
 from .config import Settings
 from .errors import HFSpaceError, ProtocolError
 from .http import HttpClient
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = [
     "ANONYMOUS_TOKEN",
@@ -87,35 +90,46 @@ def parse_jwt_answer(answer: Any) -> str:
     return token
 
 
-def _hub_credentials(settings: Settings, cookies: Optional[Mapping[str, str]]) -> dict[str, Any]:
-    """Request options that authenticate to the hub: the HF token and/or the cookies."""
-    options: dict[str, Any] = {}
-    if settings.hf_token:
-        options["headers"] = {"authorization": f"Bearer {settings.hf_token}"}
-    jar = dict(cookies) if cookies is not None else dict(settings.cookies)
-    if jar:
-        options["cookies"] = jar
-    return options
+@dataclass(frozen=True, repr=False)
+class _Hub:
+    """GET requests to the hub with the caller's credentials, retried on transient failures."""
+
+    http: HttpClient
+    settings: Settings
+    cookies: Optional[Mapping[str, str]]
+    scope: Optional[CancelScope]
+    sleep: Optional[Callable[[float], None]]
+
+    def _credentials(self) -> dict[str, Any]:
+        """The HF token and/or the cookies: sent to the hub and nowhere else."""
+        options: dict[str, Any] = {}
+        if self.settings.hf_token:
+            options["headers"] = {"authorization": f"Bearer {self.settings.hf_token}"}
+        jar = dict(self.cookies) if self.cookies is not None else dict(self.settings.cookies)
+        if jar:
+            options["cookies"] = jar
+        return options
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self._credentials())
+
+    def get(self, url: str, *, what: str) -> requests.Response:
+        credentials = self._credentials()
+        return call_with_retries(
+            lambda: self.http.request("GET", url, space=None, scope=self.scope, **credentials),
+            what=what,
+            sleep=self.sleep,
+        )
 
 
-def _read_page(
-    http: HttpClient,
-    settings: Settings,
-    space_id: str,
-    cookies: Optional[Mapping[str, str]],
-    scope: Optional[CancelScope],
-    sleep: Optional[Callable[[float], None]],
-) -> tuple[Optional[str], Optional[str]]:
-    url = f"{settings.hub_url}/spaces/{space_id}"
-    credentials = _hub_credentials(settings, cookies)
+def _read_page(hub: _Hub, space_id: str) -> tuple[Optional[str], Optional[str]]:
     try:
-        response = call_with_retries(
-            lambda: http.request("GET", url, space=None, scope=scope, **credentials),
-            what=f"the hub page of {space_id}",
-            sleep=sleep,
+        response = hub.get(
+            f"{hub.settings.hub_url}/spaces/{space_id}", what=f"the hub page of {space_id}"
         )
     except HFSpaceError as exc:
-        if scope is not None and scope.cancelled:
+        if hub.scope is not None and hub.scope.cancelled:
             raise
         # g4f never failed on the page read: the job can still run with anonymous headers.
         logger.warning(
@@ -125,21 +139,9 @@ def _read_page(
     return parse_space_page(response.text)
 
 
-def _request_jwt(
-    http: HttpClient,
-    settings: Settings,
-    space_id: str,
-    cookies: Optional[Mapping[str, str]],
-    scope: Optional[CancelScope],
-    sleep: Optional[Callable[[float], None]],
-) -> str:
-    url = jwt_url(settings.hub_url, space_id, datetime.now(timezone.utc))
-    credentials = _hub_credentials(settings, cookies)
-    response = call_with_retries(
-        lambda: http.request("GET", url, space=None, scope=scope, **credentials),
-        what=f"a ZeroGPU token for {space_id}",
-        sleep=sleep,
-    )
+def _request_jwt(hub: _Hub, space_id: str) -> str:
+    url = jwt_url(hub.settings.hub_url, space_id, datetime.now(timezone.utc))
+    response = hub.get(url, what=f"a ZeroGPU token for {space_id}")
     try:
         answer = response.json()
     except ValueError as exc:
@@ -173,10 +175,11 @@ def acquire_zerogpu_credentials(
         MissingAuthError: the hub refused the HF token or cookies.
         ResponseStatusError, SpaceConnectionError, SpaceTimeoutError: the hub kept failing.
     """
+    hub = _Hub(http, settings, cookies, scope, sleep)
     token: Optional[str] = ANONYMOUS_TOKEN
     if uuid is None:
-        page_token, uuid = _read_page(http, settings, space_id, cookies, scope, sleep)
+        page_token, uuid = _read_page(hub, space_id)
         token = page_token or token
-    if settings.hf_token or (cookies if cookies is not None else settings.cookies):
-        token = _request_jwt(http, settings, space_id, cookies, scope, sleep)
+    if hub.has_credentials:
+        token = _request_jwt(hub, space_id)
     return ZeroGPUCredentials(token=token, uuid=uuid)

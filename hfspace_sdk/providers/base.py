@@ -11,6 +11,7 @@ import functools
 import inspect
 import logging
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Optional, Union
 
 from ..cancel import CancelScope
@@ -21,7 +22,7 @@ from ..gradio.messages import Log, Progress, TransportEvent
 from ..jobs import Job
 from ..runtime import Runtime
 
-__all__ = ["Plan", "Provider", "reject_unknown", "status_for"]
+__all__ = ["Plan", "Provider", "SpacePlan", "reject_unknown", "status_for"]
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +30,24 @@ logger = logging.getLogger(__name__)
 IGNORED_PARAMETERS = frozenset({"stream"})
 
 
+@dataclass(frozen=True)
 class Plan:
     """A validated request for one provider: knows its Space and how to run there."""
 
-    provider_name: str  # each plan is a dataclass with this field
+    provider_name: str
 
     def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
         """Perform the request, yielding g4f's events; the result comes last."""
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class SpacePlan(Plan):
+    """A plan for one Space: which Space, and the prompt and seed every Space function takes."""
+
+    space_id: str
+    prompt: str
+    seed: int
 
 
 def reject_unknown(provider: str, unknown: Mapping[str, Any], accepted: Callable[..., Any]) -> None:

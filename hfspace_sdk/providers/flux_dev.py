@@ -23,20 +23,16 @@ from ..params import (
 )
 from ..runtime import Runtime
 from ..zerogpu import ANONYMOUS_TOKEN
-from .base import Plan, Provider, reject_unknown, status_for
+from .base import Plan, Provider, SpacePlan, reject_unknown, status_for
 from .zerogpu_access import ZeroGPUAccess
 
 __all__ = ["BlackForestLabs_Flux1Dev", "FluxDev"]
 
 
 @dataclass(frozen=True)
-class FluxDevPlan(Plan):
+class FluxDevPlan(SpacePlan):
     """``infer(prompt, seed, randomize_seed, width, height, guidance_scale, steps)``, fn 2 / trigger 4."""
 
-    provider_name: str
-    space_id: str
-    prompt: str
-    seed: int
     randomize_seed: bool
     width: int
     height: int

@@ -21,19 +21,15 @@ from ..params import (
     validate_steps,
 )
 from ..runtime import Runtime
-from .base import Plan, Provider, reject_unknown
+from .base import Plan, Provider, SpacePlan, reject_unknown
 
 __all__ = ["BlackForestLabs_Flux1Schnell", "Voodoohop_Flux1Schnell"]
 
 
 @dataclass(frozen=True)
-class FluxSchnellPlan(Plan):
+class FluxSchnellPlan(SpacePlan):
     """``infer(prompt, seed, randomize_seed, width, height, num_inference_steps)`` via /call."""
 
-    provider_name: str
-    space_id: str
-    prompt: str
-    seed: int
     randomize_seed: bool
     width: int
     height: int

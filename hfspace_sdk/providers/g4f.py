@@ -26,7 +26,7 @@ from ..params import (
 )
 from ..runtime import Runtime
 from ..zerogpu import ANONYMOUS_TOKEN
-from .base import Plan, reject_unknown
+from .base import Plan, SpacePlan, reject_unknown
 from .flux_dev import FluxDev
 from .janus import DeepseekAI_JanusPro7b
 from .zerogpu_access import ZeroGPUAccess
@@ -37,13 +37,9 @@ _TICK_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
-class G4FFluxPlan(Plan):
+class G4FFluxPlan(SpacePlan):
     """``generate_image(prompt, seed, width, height, randomize_seed, steps)``, fn 3 / trigger 10."""
 
-    provider_name: str
-    space_id: str
-    prompt: str
-    seed: int
     width: int
     height: int
     access: ZeroGPUAccess
@@ -65,7 +61,9 @@ class G4FFluxPlan(Plan):
         # The request blocks until the image is made, so it runs on a thread of its own (never
         # the job pool: no deadlock) while this one reports the elapsed time every 0.2 s.
         executor = ThreadPoolExecutor(1, thread_name_prefix="hfspace-predict")
-        answer = executor.submit(predict, space, self.call(), headers=credentials.headers(), scope=scope)
+        answer = executor.submit(
+            predict, space, self.call(), headers=credentials.headers(), scope=scope
+        )
         try:
             while not _wait(answer, scope, _TICK_SECONDS):
                 yield Reasoning(status=f"Generating {time.monotonic() - started:.2f}s")

@@ -26,7 +26,7 @@ from ..params import (
 )
 from ..runtime import Runtime
 from ..zerogpu import ANONYMOUS_TOKEN
-from .base import Plan, Provider, reject_unknown, status_for
+from .base import Plan, Provider, SpacePlan, reject_unknown, status_for
 from .zerogpu_access import ZeroGPUAccess
 
 __all__ = ["DeepseekAI_JanusPro7b", "JanusPlan"]
@@ -36,14 +36,10 @@ _IMAGE = (3, 20)  # fn_index, trigger_id of generate_image
 
 
 @dataclass(frozen=True)
-class JanusPlan(Plan):
+class JanusPlan(SpacePlan):
     """One Janus turn: ``multimodal_understanding`` (chat) or ``generate_image``."""
 
-    provider_name: str
-    space_id: str
     generate_image: bool
-    prompt: str
-    seed: int
     image: Optional[MediaFile]
     conversation: Optional[JsonConversation]
     return_conversation: bool
