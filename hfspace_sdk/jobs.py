@@ -150,15 +150,21 @@ class Job:
         )
         try:
             return self._future.result(timeout=limit)
+        except CancelledError:
+            raise self._scope.stop_error() from None
         except FutureTimeoutError:
+            if self._future.done():
+                raise  # the job's own error, itself a TimeoutError (SpaceTimeoutError)
             if timeout is not None and timeout < self._scope.remaining():
                 raise TimeoutError(f"{self.name} is still running after {timeout:g} s") from None
             self._expire()
-        except CancelledError:
-            raise self._scope.stop_error() from None
         try:
             return self._future.result(timeout=_STOP_GRACE_SECONDS)
-        except (FutureTimeoutError, CancelledError):
+        except CancelledError:
+            raise self._scope.stop_error() from None
+        except FutureTimeoutError:
+            if self._future.done():
+                raise
             raise self._scope.stop_error() from None
 
     def cancel(self) -> bool:

@@ -130,6 +130,20 @@ def test_deadline_cancels_the_job_with_a_timeout_error(runner):
     assert isinstance(job.exception(), TimeoutError)
 
 
+def test_a_jobs_own_timeout_error_is_raised_as_is(runner):
+    error = SpaceTimeoutError("space.test sent nothing for 60 s")
+
+    def timing_out(scope: CancelScope) -> Iterator[Event]:
+        raise error
+        yield  # a generator
+
+    job = runner.start(timing_out, total_seconds=WAIT, name="t")
+    with pytest.raises(SpaceTimeoutError) as caught:
+        job.result(timeout=WAIT)
+    assert caught.value is error
+    assert job.exception() is error
+
+
 def test_result_timeout_leaves_the_job_running(runner):
     started, ended = threading.Event(), threading.Event()
     job = runner.start(blocking(started, ended), total_seconds=WAIT, name="t")
