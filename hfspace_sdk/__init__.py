@@ -12,6 +12,8 @@ pool and is consumed as an iterator::
 import logging
 
 from ._version import __version__
+from .client import Client, GenerationResult
+from .completions import ChatCompletion, ChatCompletionChunk
 from .config import Settings, Timeout
 from .errors import (
     AllProvidersFailedError,
@@ -32,6 +34,7 @@ from .errors import (
     SpaceTimeoutError,
 )
 from .events import Event, ImagePreview, ImageResponse, JsonConversation, Reasoning
+from .images import Image, ImagesResponse
 from .jobs import Job
 from .providers import (
     G4F,
@@ -51,13 +54,19 @@ __all__ = [
     "AllProvidersFailedError",
     "BlackForestLabs_Flux1Dev",
     "BlackForestLabs_Flux1Schnell",
+    "ChatCompletion",
+    "ChatCompletionChunk",
+    "Client",
     "DeepseekAI_JanusPro7b",
     "Event",
     "FluxDev",
+    "GenerationResult",
     "HFSpaceError",
     "HuggingSpace",
+    "Image",
     "ImagePreview",
     "ImageResponse",
+    "ImagesResponse",
     "InvalidArgumentError",
     "Job",
     "JobCancelledError",

@@ -15,7 +15,17 @@ from urllib.parse import urlsplit
 
 from .errors import InvalidArgumentError
 
-__all__ = ["DEFAULT_HUB_URL", "Settings", "Timeout", "default_space_url"]
+__all__ = [
+    "DEFAULT_HUB_URL",
+    "SPACE_URLS_ENV",
+    "Settings",
+    "Timeout",
+    "default_space_url",
+    "parse_space_urls",
+]
+
+#: Environment variable with Space URL overrides: ``owner/name=URL`` pairs, comma-separated.
+SPACE_URLS_ENV = "HFSPACE_SPACE_URLS"
 
 DEFAULT_HUB_URL = "https://huggingface.co"
 
@@ -78,6 +88,23 @@ def default_space_url(space_id: str) -> str:
     return f"https://{subdomain}.hf.space"
 
 
+def parse_space_urls(text: str) -> dict[str, str]:
+    """``"owner/a=http://x,owner/b=http://y"`` (the CLI's and HFSPACE_SPACE_URLS' form) as a dict.
+
+    Raises:
+        InvalidArgumentError: a pair is not ``SPACE=URL``.
+    """
+    pairs: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        space_id, separator, url = item.partition("=")
+        if not separator or not space_id.strip() or not url.strip():
+            raise InvalidArgumentError(
+                f"Expected SPACE=URL (like owner/name=http://127.0.0.1:7860), not {item!r}"
+            )
+        pairs[space_id.strip()] = url.strip()
+    return pairs
+
+
 def _check_http_url(name: str, url: Any) -> str:
     if not isinstance(url, str):
         raise InvalidArgumentError(f"{name} must be a URL string, not {type(url).__name__}")
@@ -126,13 +153,15 @@ class Settings:
     ) -> Settings:
         """Validate the keyword options; fill the rest from the environment and defaults.
 
-        Reads ``HF_TOKEN`` (when ``hf_token`` is not given) and ``HF_ENDPOINT`` (when
-        ``hub_url`` is not given).
+        Reads ``HF_TOKEN`` (when ``hf_token`` is not given), ``HF_ENDPOINT`` (when ``hub_url``
+        is not given) and ``HFSPACE_SPACE_URLS`` (when ``space_urls`` is not given).
 
         Raises:
             InvalidArgumentError: an option has the wrong type or form.
         """
         env = os.environ if environ is None else environ
+        if space_urls is None and env.get(SPACE_URLS_ENV):
+            space_urls = parse_space_urls(env[SPACE_URLS_ENV])
         if space_urls is not None and not isinstance(space_urls, Mapping):
             raise InvalidArgumentError("space_urls must be a mapping of Space id to base URL")
         urls = {

@@ -8,6 +8,7 @@ an :class:`ImageResponse` or a text ``str``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, Optional, Union
 from urllib.parse import quote_plus, unquote
 
@@ -144,6 +145,21 @@ class ImageResponse:
     def to_string(self) -> str:
         """The images as g4f's markdown."""
         return format_images_markdown(self.urls, self.alt)
+
+    def save(self, directory: Union[str, Path]) -> list[Path]:
+        """Download every image (size-capped, content-checked) into ``directory``.
+
+        File names come from the prompt, never from the server's path. Returns the paths.
+        """
+        from .images import Image, ImagesResponse  # downloads live outside this pure module
+
+        images = [Image(url=url, revised_prompt=self.alt) for url in self.urls]
+        return ImagesResponse.now(model="", provider="", data=images).save(directory)
+
+    def _repr_html_(self) -> str:
+        from .images import Image
+
+        return "".join(Image(url=url, revised_prompt=self.alt)._repr_html_() for url in self.urls)
 
     def __str__(self) -> str:
         return self.to_string()

@@ -179,6 +179,10 @@ class Job:
             self._events.put(_END)
         return True
 
+    def add_done_callback(self, callback: Callable[[Job], object]) -> None:
+        """Call ``callback(job)`` when the job ends (at once if it has), from the ending thread."""
+        self._future.add_done_callback(lambda _: callback(self))
+
     def done(self) -> bool:
         """True once the job finished, failed or was cancelled."""
         return self._future.done()

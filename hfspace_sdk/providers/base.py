@@ -22,7 +22,15 @@ from ..gradio.messages import Log, Progress, TransportEvent
 from ..jobs import Job
 from ..runtime import Runtime
 
-__all__ = ["Plan", "Provider", "SpacePlan", "reject_unknown", "status_for"]
+__all__ = [
+    "Plan",
+    "Provider",
+    "SpacePlan",
+    "iterate_job",
+    "reject_unknown",
+    "start_plan",
+    "status_for",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +91,23 @@ def status_for(event: TransportEvent) -> Optional[Reasoning]:
             total=unit.length,
         )
     return None
+
+
+def start_plan(runtime: Runtime, plan: Plan) -> Job:
+    """Run a plan as a job on the runtime's pool, under the runtime's total timeout."""
+    return runtime.jobs.start(
+        lambda scope: plan.run(runtime, scope),
+        total_seconds=runtime.settings.timeout.total,
+        name=f"{plan.provider_name} job",
+    )
+
+
+def iterate_job(job: Job) -> Iterator[Event]:
+    """A job's events as a generator that cancels the job when closed early."""
+    try:
+        yield from job
+    finally:
+        job.cancel()
 
 
 class _ClassOrInstanceMethod:
@@ -255,12 +280,7 @@ class Provider:
         return self._start(plan)
 
     def _start(self, plan: Plan) -> Job:
-        runtime = self._runtime
-        return runtime.jobs.start(
-            lambda scope: plan.run(runtime, scope),
-            total_seconds=runtime.settings.timeout.total,
-            name=f"{plan.provider_name} job",
-        )
+        return start_plan(self._runtime, plan)
 
     @_ClassOrInstanceMethod
     def create_completion(self, model: str, messages: Any, **params: Any) -> Iterator[Event]:
@@ -276,11 +296,7 @@ class Provider:
         return self._iterate(plan)
 
     def _iterate(self, plan: Plan) -> Iterator[Event]:
-        job = self._start(plan)
-        try:
-            yield from job
-        finally:
-            job.cancel()
+        return iterate_job(self._start(plan))
 
     def close(self) -> None:
         """Cancel running jobs and release threads and connections. Idempotent."""

@@ -312,3 +312,13 @@ def test_bad_settings_are_rejected_at_construction():
         G4F(max_workers=0)
     with pytest.raises(TypeError):
         BlackForestLabs_Flux1Dev({"a/b": "http://x"})  # keyword-only
+
+
+def test_space_urls_from_the_environment(monkeypatch):
+    from hfspace_sdk.config import Settings, parse_space_urls
+
+    monkeypatch.setenv("HFSPACE_SPACE_URLS", "Owner/A=http://127.0.0.1:1/, owner/b=http://h:2")
+    assert dict(Settings.from_options().space_urls) == {"owner/a": "http://127.0.0.1:1", "owner/b": "http://h:2"}
+    assert dict(Settings.from_options(space_urls={}).space_urls) == {}, "an explicit argument wins"
+    with pytest.raises(InvalidArgumentError, match="Expected SPACE=URL"):
+        parse_space_urls("owner/a")
