@@ -96,6 +96,37 @@ def save_image_bytes(data: bytes, path: Union[str, Path]) -> Path:
     return target
 
 
+_FORMATS_BY_SUFFIX = {
+    ".png": "PNG",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".gif": "GIF",
+    ".webp": "WEBP",
+}
+
+
+def _in_format_of(target: Path, data: bytes) -> bytes:
+    """The image re-encoded to match ``target``'s extension, if it names another image type."""
+    wanted = _FORMATS_BY_SUFFIX.get(target.suffix.lower())
+    actual = sniff_image_type(data)
+    if wanted is None or actual is None or _FORMATS_BY_SUFFIX[_EXTENSIONS[actual]] == wanted:
+        return data
+    try:
+        from PIL import Image as PILImage
+    except ImportError as exc:
+        raise InvalidArgumentError(
+            f"The image is {actual} but {target.name!r} names another type: save it as "
+            f"{_EXTENSIONS[actual]}, or install Pillow to convert ('hfspace_sdk[pil]')"
+        ) from exc
+    import io
+
+    with PILImage.open(io.BytesIO(data)) as picture:
+        buffer = io.BytesIO()
+        converted = picture.convert("RGB") if wanted == "JPEG" else picture
+        converted.save(buffer, format=wanted)
+    return buffer.getvalue()
+
+
 def _default_downloader(url: str) -> bytes:
     from .config import Settings
     from .http import HttpClient
@@ -115,7 +146,7 @@ class Image:
     """
 
     url: Optional[str] = None
-    b64_json: Optional[str] = None
+    b64_json: Optional[str] = field(default=None, repr=False)  # can be megabytes long
     revised_prompt: Optional[str] = None
     _downloader: Downloader = field(default=_default_downloader, repr=False, compare=False)
     _cache: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
@@ -131,16 +162,27 @@ class Image:
                 raise InvalidArgumentError("This image has neither a url nor b64_json")
         return self._cache["data"]
 
+    @property
+    def mime_type(self) -> Optional[str]:
+        """``image/webp``, ``image/png``, ... read from the bytes (downloads them if needed)."""
+        return sniff_image_type(self.bytes())
+
     def save(self, path: Union[str, Path]) -> Path:
         """Save to a file path, or into a directory under a name made from the prompt.
 
+        A file name whose extension names another image type (``fox.png`` for WebP bytes) is
+        converted with Pillow when it is installed, and refused otherwise.
+
         Returns the path written.
+
+        Raises:
+            InvalidArgumentError: the extension does not match and Pillow is not installed.
         """
         data = self.bytes()
         target = Path(path)
         if target.is_dir():
             target = target / file_name_for(data, stem=self.revised_prompt or "image")
-        return save_image_bytes(data, target)
+        return save_image_bytes(_in_format_of(target, data), target)
 
     def to_pil(self) -> Any:
         """The image as a ``PIL.Image.Image`` (needs Pillow: ``pip install hfspace_sdk[pil]``)."""

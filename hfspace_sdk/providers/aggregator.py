@@ -65,6 +65,8 @@ class FallbackPlan(Plan):
             if delivered:
                 return
             errors[plan.provider_name] = ResponseError(f"{plan.provider_name} yielded no result")
+        if len(errors) == 1:  # nothing to fall back on: the one failure as it is
+            raise next(iter(errors.values()))
         raise AllProvidersFailedError(self.model, errors)
 
 

@@ -128,3 +128,35 @@ def test_html_display_escapes_the_prompt():
 
 def test_to_pil_opens_the_image():
     assert Image(b64_json=base64.b64encode(PNG).decode()).to_pil().size == (1, 1)
+
+
+def _webp() -> bytes:
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (3, 2), (0, 0, 255)).save(buffer, format="WEBP")
+    return buffer.getvalue()
+
+
+def test_saving_under_another_extension_converts_the_image(tmp_path):
+    from PIL import Image as PILImage
+
+    image = Image(b64_json=base64.b64encode(_webp()).decode())
+    assert image.mime_type == "image/webp"
+    for name, kind in (("fox.png", "PNG"), ("fox.jpg", "JPEG"), ("fox.webp", "WEBP")):
+        path = image.save(tmp_path / name)
+        with PILImage.open(path) as saved:
+            assert (saved.format, saved.size) == (kind, (3, 2))
+
+
+def test_saving_under_another_extension_without_pillow_is_refused(tmp_path, monkeypatch):
+    import sys
+
+    image = Image(b64_json=base64.b64encode(_webp()).decode())
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(InvalidArgumentError, match="save it as .webp"):
+        image.save(tmp_path / "fox.png")
+
+
+def test_repr_leaves_out_the_base64_data():
+    assert "b64_json" not in repr(Image(b64_json="A" * 10_000, revised_prompt="p"))
