@@ -11,7 +11,7 @@ import functools
 import queue
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any, Literal, Optional, Union, overload
 
 from .config import Settings, Timeout
 from .errors import InvalidArgumentError, ResponseError
@@ -304,6 +304,32 @@ class Completions:
 
     def __init__(self, client: Client) -> None:
         self._client = client
+
+    @overload
+    def create(
+        self,
+        *,
+        messages: Union[str, Sequence[Mapping[str, Any]]],
+        model: str = ...,
+        provider: ProviderChoice = ...,
+        image: Any = ...,
+        conversation: Optional[JsonConversation] = ...,
+        stream: Literal[False] = ...,
+        **params: Any,
+    ) -> ChatCompletion: ...
+
+    @overload
+    def create(
+        self,
+        *,
+        messages: Union[str, Sequence[Mapping[str, Any]]],
+        model: str = ...,
+        provider: ProviderChoice = ...,
+        image: Any = ...,
+        conversation: Optional[JsonConversation] = ...,
+        stream: Literal[True],
+        **params: Any,
+    ) -> Iterator[ChatCompletionChunk]: ...
 
     def create(
         self,

@@ -82,8 +82,12 @@ def file_name_for(data: bytes, *, stem: str, index: Optional[int] = None) -> str
 def save_image_bytes(data: bytes, path: Union[str, Path]) -> Path:
     """Write image bytes to ``path`` (a file, or a directory to put a generated name in).
 
+    A file name whose extension names another image type (``fox.png`` for WebP bytes) gets the
+    image converted with Pillow when it is installed, and is refused otherwise.
+
     Raises:
-        InvalidArgumentError: the bytes are not an image, or the parent directory is missing.
+        InvalidArgumentError: the bytes are not an image, the parent directory is missing, or
+            the extension needs a conversion and Pillow is not installed.
     """
     if sniff_image_type(data) is None:
         raise InvalidArgumentError("Refusing to save bytes that are not an image")
@@ -92,7 +96,7 @@ def save_image_bytes(data: bytes, path: Union[str, Path]) -> Path:
         target = target / file_name_for(data, stem="image")
     if not target.parent.is_dir():
         raise InvalidArgumentError(f"The directory {str(target.parent)!r} does not exist")
-    target.write_bytes(data)
+    target.write_bytes(_in_format_of(target, data))
     return target
 
 
@@ -170,19 +174,14 @@ class Image:
     def save(self, path: Union[str, Path]) -> Path:
         """Save to a file path, or into a directory under a name made from the prompt.
 
-        A file name whose extension names another image type (``fox.png`` for WebP bytes) is
-        converted with Pillow when it is installed, and refused otherwise.
-
+        Converts to the type the extension names, as :func:`save_image_bytes` does.
         Returns the path written.
-
-        Raises:
-            InvalidArgumentError: the extension does not match and Pillow is not installed.
         """
         data = self.bytes()
         target = Path(path)
         if target.is_dir():
             target = target / file_name_for(data, stem=self.revised_prompt or "image")
-        return save_image_bytes(_in_format_of(target, data), target)
+        return save_image_bytes(data, target)
 
     def to_pil(self) -> Any:
         """The image as a ``PIL.Image.Image`` (needs Pillow: ``pip install hfspace_sdk[pil]``)."""
