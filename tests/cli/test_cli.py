@@ -179,7 +179,7 @@ def test_ctrl_c_exits_130_with_a_short_message(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "generate_image", interrupted)
+    monkeypatch.setattr(cli.commands, "generate_image", interrupted)
     assert cli.main(["generate", "a red fox"]) == 130
     out, err = capsys.readouterr()
     assert err == "hfspace: interrupted\n"
