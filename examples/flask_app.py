@@ -21,7 +21,7 @@ from collections import OrderedDict
 
 from flask import Flask, Response, abort, render_template_string, request
 
-from hfspace_sdk import Client, HFSpaceError, InvalidArgumentError
+from hfspace_sdk import Client, HFSpaceError, Image, InvalidArgumentError
 
 MODELS = ("flux", "flux-schnell", "flux-dev")
 MAX_IMAGES = 32
@@ -48,10 +48,10 @@ class ImageStore:
         self._limit = limit
         self._lock = threading.Lock()
 
-    def add(self, data: bytes) -> str:
+    def add(self, image: Image) -> str:
         image_id = uuid.uuid4().hex
         with self._lock:
-            self._images[image_id] = (data, content_type(data))
+            self._images[image_id] = (image.bytes(), image.mime_type or "application/octet-stream")
             while len(self._images) > self._limit:
                 self._images.popitem(last=False)  # forget the oldest
         return image_id
@@ -59,15 +59,6 @@ class ImageStore:
     def get(self, image_id: str) -> tuple[bytes, str] | None:
         with self._lock:
             return self._images.get(image_id)
-
-
-def content_type(data: bytes) -> str:
-    """The MIME type of the image formats the Spaces answer with."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"\x89PNG"):
-        return "image/png"
-    return "image/jpeg"
 
 
 def create_app(client: Client | None = None) -> Flask:
@@ -95,7 +86,7 @@ def create_app(client: Client | None = None) -> Flask:
             return render(error=error), 400
         except HFSpaceError as error:  # the Space failed, timed out or is unreachable
             return render(error=error), 502
-        return render(image_ids=[images.add(image.bytes()) for image in result.data]), 200
+        return render(image_ids=[images.add(image) for image in result.data]), 200
 
     @app.get("/images/<image_id>")
     def image(image_id: str) -> Response:

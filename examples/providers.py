@@ -41,7 +41,9 @@ def draw(options: Mapping[str, Any], prompt: str) -> str:
     """Generate with FLUX.1-dev, printing progress; return the final image URL."""
     messages = [{"role": "user", "content": prompt}]
     with BlackForestLabs_Flux1Dev(**options) as flux:
-        for event in flux.create_completion("flux-dev", messages, aspect_ratio="16:9", num_inference_steps=4):
+        for event in flux.create_completion(
+            "flux-dev", messages, aspect_ratio="16:9", num_inference_steps=4
+        ):
             if isinstance(event, Reasoning):
                 print(f"  {event.status}")
             elif isinstance(event, ImagePreview):
@@ -62,13 +64,20 @@ def chat(options: Mapping[str, Any], question: str) -> None:
                 conversation = event
             elif isinstance(event, str):
                 print(f"  Janus: {event}")
-                messages += [{"role": "assistant", "content": event}, {"role": "user", "content": "Say it shorter."}]
-        answer = janus.submit("janus-pro-7b", messages, conversation=conversation).result(timeout=300)
+                messages += [
+                    {"role": "assistant", "content": event},
+                    {"role": "user", "content": "Say it shorter."},
+                ]
+        answer = janus.submit("janus-pro-7b", messages, conversation=conversation).result(
+            timeout=300
+        )
         print(f"  Janus, follow-up: {answer}")
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("prompt")
     parser.add_argument("--offline", action="store_true", help="use local look-alike Spaces")
     arguments = parser.parse_args(argv)

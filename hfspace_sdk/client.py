@@ -31,7 +31,7 @@ from .providers import (
     Voodoohop_Flux1Schnell,
 )
 from .providers.base import Plan, iterate_job, start_plan
-from .runtime import Runtime
+from .runtime import Runtime, RuntimeOwner
 
 __all__ = ["PROVIDERS", "Client", "GenerationResult", "resolve_provider"]
 
@@ -405,7 +405,7 @@ class Chat:
         self.completions = Completions(client)
 
 
-class Client:
+class Client(RuntimeOwner):
     """Generate images and chat through Hugging Face Spaces, with OpenAI-style calls.
 
     Every option is keyword-only (see :class:`~hfspace_sdk.Provider` for their meaning);
@@ -542,16 +542,6 @@ class Client:
         except Exception as error:
             return GenerationResult(index=index, prompt=prompt, error=error)
         return GenerationResult(index=index, prompt=prompt, response=response)
-
-    def close(self) -> None:
-        """Cancel running jobs and release threads and connections. Idempotent."""
-        self._runtime.close()
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<Client {self._runtime.settings!r}>"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Callable, Optional
+from typing import Callable, Optional, TypeVar
 
 from .cancel import CancelScope
 from .config import Settings
@@ -12,7 +12,9 @@ from .http import HttpClient
 from .jobs import JobRunner
 from .zerogpu import ZeroGPUCredentials, acquire_zerogpu_credentials
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "RuntimeOwner"]
+
+_Owner = TypeVar("_Owner", bound="RuntimeOwner")
 
 
 class Runtime:
@@ -57,3 +59,19 @@ class Runtime:
         """Cancel running jobs, stop the pool, close the connections. Idempotent."""
         self.jobs.close()
         self.http.close()
+
+
+class RuntimeOwner:
+    """Closing and ``with`` for the objects that own a :class:`Runtime` (providers, clients)."""
+
+    _runtime: Runtime
+
+    def close(self) -> None:
+        """Cancel running jobs and release threads and connections. Idempotent."""
+        self._runtime.close()
+
+    def __enter__(self: _Owner) -> _Owner:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

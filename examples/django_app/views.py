@@ -19,15 +19,6 @@ client = Client()
 atexit.register(client.close)
 
 
-def content_type(data: bytes) -> str:
-    """The MIME type of the image formats the Spaces answer with."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.startswith(b"\x89PNG"):
-        return "image/png"
-    return "image/jpeg"
-
-
 @require_http_methods(["GET", "POST"])
 def index(request: HttpRequest) -> HttpResponse:
     prompt = request.POST.get("prompt", "").strip()
@@ -45,16 +36,17 @@ def index(request: HttpRequest) -> HttpResponse:
     image_ids = []
     for generated in result.data:
         image_id = uuid.uuid4()
-        cache.set(f"image:{image_id}", generated.bytes())
+        cache.set(f"image:{image_id}", (generated.bytes(), generated.mime_type))
         image_ids.append(image_id)
     return render(request, "django_app/index.html", {**context, "image_ids": image_ids})
 
 
 @require_GET
 def image(request: HttpRequest, image_id: uuid.UUID) -> HttpResponse:
-    data = cache.get(f"image:{image_id}")
-    if data is None:
+    stored = cache.get(f"image:{image_id}")
+    if stored is None:
         raise Http404("No such image (images are kept for an hour)")
-    response = HttpResponse(data, content_type=content_type(data))
+    data, mime_type = stored
+    response = HttpResponse(data, content_type=mime_type)
     response["Cache-Control"] = "max-age=3600"
     return response

@@ -20,7 +20,7 @@ from ..errors import InvalidArgumentError, ModelNotSupportedError
 from ..events import Event, Reasoning
 from ..gradio.messages import Log, Progress, TransportEvent
 from ..jobs import Job
-from ..runtime import Runtime
+from ..runtime import Runtime, RuntimeOwner
 
 __all__ = [
     "Plan",
@@ -160,7 +160,7 @@ class _ClosingIterator(Iterator[Event]):
             self._provider.close()
 
 
-class Provider:
+class Provider(RuntimeOwner):
     """Base of every provider. Configure per instance; every option is keyword-only.
 
     Args:
@@ -297,16 +297,6 @@ class Provider:
 
     def _iterate(self, plan: Plan) -> Iterator[Event]:
         return iterate_job(self._start(plan))
-
-    def close(self) -> None:
-        """Cancel running jobs and release threads and connections. Idempotent."""
-        self._runtime.close()
-
-    def __enter__(self) -> Provider:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._runtime.settings!r}>"
