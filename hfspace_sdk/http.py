@@ -15,12 +15,14 @@ import queue
 import socket
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
+import urllib3.connection
+import urllib3.connectionpool
 
 from ._version import __version__
 from .cancel import CancelScope
@@ -42,6 +44,89 @@ logger = logging.getLogger(__name__)
 SECRET_HEADERS = ("authorization", "cookie", "x-zerogpu-token", "x-zerogpu-uuid", "x-ip-token")
 _ERROR_BODY_LIMIT = 64 * 1024
 USER_AGENT = f"hfspace-sdk/{__version__} (+https://pypi.org/project/hfspace-sdk/)"
+
+
+# --- connections that a cancel can reach while a request waits for its answer ----------------
+
+
+class _InFlight:
+    """The connections one request uses, and whether the request was aborted.
+
+    The flag closes the windows where a cancel arrives before a connection is known or while
+    it connects: the connection checks it when it joins and again once connected.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._connections: list[Any] = []
+        self.aborted = False
+
+    def join(self, connection: Any) -> None:
+        with self._lock:
+            self._connections.append(connection)
+            aborted = self.aborted
+        if aborted:
+            raise requests.ConnectionError("aborted before sending")
+
+    def abort(self) -> None:
+        """Interrupt every blocking operation on these connections (send, wait for headers)."""
+        with self._lock:
+            self.aborted = True
+            connections = list(self._connections)
+        for connection in connections:
+            _shut_down_socket(getattr(connection, "sock", None))
+
+
+def _shut_down_socket(sock: Any) -> None:
+    if isinstance(sock, socket.socket):
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+_in_flight = threading.local()  # .request: the _InFlight of the request this thread is sending
+
+
+class _TrackedConnectionMixin:
+    """Joins the sending thread's in-flight record, so another thread can abort it."""
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        record = getattr(_in_flight, "request", None)
+        if record is not None:
+            record.join(self)
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        record = getattr(_in_flight, "request", None)
+        if record is not None and record.aborted:
+            _shut_down_socket(getattr(self, "sock", None))
+
+
+class _TrackedHTTPConnection(_TrackedConnectionMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _TrackedHTTPSConnection(_TrackedConnectionMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _TrackedHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTPConnection
+
+
+class _TrackedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+class _Adapter(requests.adapters.HTTPAdapter):
+    """An adapter whose direct connections can be interrupted from another thread."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _TrackedHTTPPool,
+            "https": _TrackedHTTPSPool,
+        }
 
 
 class _Session(requests.Session):
@@ -150,7 +235,7 @@ class HttpClient:
         except queue.Empty:
             pass
         session = _Session()
-        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=4)
+        adapter = _Adapter(pool_connections=4, pool_maxsize=4)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.headers["User-Agent"] = USER_AGENT
@@ -200,32 +285,53 @@ class HttpClient:
             read = scope.read_timeout(read)
         logger.debug("%s %s", method, url)
         session = self._lease()
+        record = _InFlight()
+        _in_flight.request = record
+        abortable = scope.abortable(record.abort) if scope is not None else nullcontext()
         try:
-            response = session.request(
-                method,
-                url,
-                headers=dict(headers or {}),
-                timeout=(timeouts.connect, read),
-                stream=True,
-                **kwargs,
-            )
+            with abortable:
+                response = self._send(
+                    session, method, url, headers, (timeouts.connect, read), stream, space, kwargs
+                )
         except requests.RequestException as exc:
             self._give_back(session)
             raise self._translate(exc, url, space, scope, read) from exc
-        if stream and response.status_code < 400:
+        except BaseException:
+            self._give_back(session)
+            raise
+        finally:
+            _in_flight.request = None
+        if stream:
             with self._lock:
                 self._streaming_sessions[id(response)] = session  # given back by streaming()
+        else:
+            self._give_back(session)
+        return response
+
+    def _send(
+        self,
+        session: requests.Session,
+        method: str,
+        url: str,
+        headers: Optional[Mapping[str, str]],
+        timeout: tuple[float, float],
+        stream: bool,
+        space: Optional[str],
+        kwargs: dict[str, Any],
+    ) -> requests.Response:
+        """One request on a leased session: an error status raised, a non-stream body read."""
+        response = session.request(
+            method, url, headers=dict(headers or {}), timeout=timeout, stream=True, **kwargs
+        )
+        if stream and response.status_code < 400:
             return response
         try:
             if response.status_code >= 400:
                 logger.debug("%s %s -> %s", method, url, response.status_code)
                 raise _error_from_response(response, space)
             response.content  # noqa: B018 - read the body now, under the timeouts
-        except requests.RequestException as exc:
-            raise self._translate(exc, url, space, scope, read) from exc
         finally:
             response.close()
-            self._give_back(session)
         return response
 
     @contextmanager

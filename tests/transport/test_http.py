@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -57,3 +58,79 @@ def test_a_closed_client_refuses_work(mocked):
     client.close()
     with pytest.raises(HFSpaceError, match="closed"):
         client.request("GET", f"{BASE}/ping", space=None)
+
+
+class SilentServer:
+    """Accepts connections and reads requests, but never answers (a hung Space)."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(8)
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self.accepted = threading.Event()
+        self._clients: list = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            self._clients.append(client)
+            self.accepted.set()
+
+    def close(self) -> None:
+        import socket
+
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        self._listener.close()
+        for client in self._clients:
+            client.close()
+        self._thread.join(5)
+
+
+def test_cancel_interrupts_a_request_waiting_for_its_answer():
+    import time
+
+    from hfspace_sdk.cancel import CancelScope
+    from hfspace_sdk.errors import JobCancelledError
+
+    server = SilentServer()
+    client = HttpClient(Settings.from_options(environ={}, timeout=60))
+    scope = CancelScope(60)
+    outcome: list[BaseException] = []
+
+    def post() -> None:
+        try:
+            client.request("POST", f"{server.url}/queue/join", space="o/s", scope=scope, json={})
+        except BaseException as exc:  # handed to the test thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=post)
+    worker.start()
+    assert server.accepted.wait(10)
+    started = time.monotonic()
+    scope.cancel()
+    worker.join(10)
+    assert not worker.is_alive()
+    assert time.monotonic() - started < 2, "cancel does not wait for the 60 s read timeout"
+    assert len(outcome) == 1 and isinstance(outcome[0], JobCancelledError)
+    assert client._idle.qsize() == len(client._sessions), "the session went back to the pool"
+    client.close()
+    server.close()
+
+
+def test_an_error_status_gives_the_session_back(mocked):
+    mocked.get(f"{BASE}/missing", status=404, json={"detail": "Not Found"})
+    client = HttpClient(Settings.from_options(environ={}))
+    for _ in range(3):
+        with pytest.raises(HFSpaceError):
+            client.request("GET", f"{BASE}/missing", space=None)
+    assert len(client._sessions) == 1
+    client.close()
