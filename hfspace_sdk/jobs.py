@@ -11,6 +11,7 @@ import logging
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeoutError
@@ -233,11 +234,19 @@ class JobRunner:
                 self._executor = ThreadPoolExecutor(
                     self._max_workers, thread_name_prefix=self._prefix
                 )
+                _RUNNERS.add(self)
             self._jobs.add(job)
             future = self._executor.submit(job._run)
         future.add_done_callback(lambda _: self._forget(job))
         job._future.add_done_callback(lambda _: self._forget(job))
         return job
+
+    def cancel_all(self) -> None:
+        """Cancel every job in flight; the pool stays usable."""
+        with self._lock:
+            jobs = list(self._jobs)
+        for job in jobs:
+            job.cancel()
 
     def _forget(self, job: Job) -> None:
         with self._lock:
@@ -260,3 +269,20 @@ def _join_pool_threads(executor: ThreadPoolExecutor, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     for thread in list(getattr(executor, "_threads", ())):
         thread.join(max(0.0, deadline - time.monotonic()))
+
+
+# At interpreter exit, concurrent.futures joins every pool thread before atexit handlers run; a
+# job still streaming would hold the exit for a whole read timeout. Threading's exit hooks run
+# in reverse order of registration, and this one is registered after concurrent.futures' own:
+# it cancels the jobs first, so the joins are immediate (a Ctrl-C'd script exits at once).
+_RUNNERS: weakref.WeakSet[JobRunner] = weakref.WeakSet()
+
+
+def _cancel_jobs_at_exit() -> None:
+    for runner in list(_RUNNERS):
+        runner.cancel_all()
+
+
+_register_at_exit = getattr(threading, "_register_atexit", None)
+if _register_at_exit is not None:
+    _register_at_exit(_cancel_jobs_at_exit)

@@ -215,3 +215,28 @@ def test_scope_abort_callbacks_run_on_cancel_and_when_registered_late():
     assert calls == ["first", "late"]
     with pytest.raises(JobCancelledError):
         scope.check()
+
+
+def test_a_script_ending_with_a_job_in_flight_exits_at_once():
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        from hfspace_sdk.jobs import JobRunner
+
+        def generation(scope):
+            yield "started"
+            scope.wait(120)  # a stream that would block for two minutes
+            scope.check()
+
+        job = JobRunner(2).start(generation, total_seconds=300, name="t")
+        print(next(iter(job)), flush=True)
+        """
+    )
+    begun = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "started\n"
+    assert time.monotonic() - begun < 20, "interpreter exit cancels jobs instead of waiting for them"
