@@ -7,10 +7,13 @@ from typing import Optional
 
 from .failures import FAILURE_MODES
 
-__all__ = ["PROGRESS_FLOOR", "AppOptions", "step_pauses"]
+__all__ = ["PROGRESS_FLOOR", "PROGRESS_FLOOR_ENV", "AppOptions", "step_pauses"]
 
 #: Minimum duration (s) of the first step of a call that reports progress (see step_pauses).
 PROGRESS_FLOOR = 0.12
+#: Environment variable of the server process that overrides :data:`PROGRESS_FLOOR`
+#: (benchmarks set it to 0 for truly zero-compute Spaces).
+PROGRESS_FLOOR_ENV = "HFSPACE_LOOKALIKE_PROGRESS_FLOOR"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class AppOptions:
 
     fail: Optional[str] = None
     compute_seconds: float = 0.0
+    progress_floor: float = PROGRESS_FLOOR
 
     def __post_init__(self) -> None:
         if self.fail is not None and self.fail not in FAILURE_MODES:
@@ -42,8 +46,9 @@ def step_pauses(options: AppOptions, steps: int, *, visible_progress: bool = Tru
     steps = max(1, steps)
     total = max(0.0, options.compute_seconds)
     pauses = [total / steps] * steps
-    if visible_progress and pauses[0] < PROGRESS_FLOOR:
-        pauses[0] = PROGRESS_FLOOR
-        rest = max(0.0, total - PROGRESS_FLOOR) / (steps - 1) if steps > 1 else 0.0
+    floor = options.progress_floor
+    if visible_progress and pauses[0] < floor:
+        pauses[0] = floor
+        rest = max(0.0, total - floor) / (steps - 1) if steps > 1 else 0.0
         pauses[1:] = [rest] * (steps - 1)
     return pauses

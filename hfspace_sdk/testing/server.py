@@ -165,9 +165,14 @@ def serve(
     signal.signal(signal.SIGINT, _on_signal)
 
     from .apps import build_app  # imports gradio
-    from .options import AppOptions
+    from .options import PROGRESS_FLOOR, PROGRESS_FLOOR_ENV, AppOptions
 
-    options = AppOptions(fail=fail, compute_seconds=compute_seconds)
+    floor = os.environ.get(PROGRESS_FLOOR_ENV)
+    options = AppOptions(
+        fail=fail,
+        compute_seconds=compute_seconds,
+        progress_floor=PROGRESS_FLOOR if floor is None else float(floor),
+    )
     demos: list[Any] = []
     urls: dict[str, str] = {}
     try:

@@ -1,0 +1,291 @@
+"""Benchmarks: hfspace_sdk against gradio_client and a bare requests loop, on loopback look-alikes.
+
+    python bench/run.py            # the full run: writes bench/results.md and bench/results.png
+    python bench/run.py --smoke    # a few rounds, targets reported but not enforced (CI)
+
+Each measurement runs in its own process (``bench/workloads.py``). Clients alternate round by
+round (A B C A B C ...) so that machine drift hits them alike, and every figure is the median of
+the rounds. Ratios compare figures from the same run. Needs the ``bench`` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench.report import Target, render_chart, render_markdown  # noqa: E402
+
+CLIENTS = ("hfspace", "gradio_client", "bare")
+IMPORTS = {"hfspace": "hfspace_sdk", "gradio_client": "gradio_client", "bare": "requests"}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much to measure."""
+
+    rounds: int
+    calls: int
+    first_event_calls: int
+    throughput_jobs: int
+    soak_jobs: int
+    scaling: tuple[int, ...]
+
+
+FULL = Plan(
+    rounds=5,
+    calls=100,
+    first_event_calls=20,
+    throughput_jobs=192,
+    soak_jobs=1000,
+    scaling=(1, 8, 64, 256),
+)
+SMOKE = Plan(
+    rounds=1, calls=5, first_event_calls=3, throughput_jobs=16, soak_jobs=0, scaling=(1, 8)
+)
+
+
+def measure(client: str, scenario: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Run one workload in a fresh process and return its JSON result."""
+    command = [sys.executable, str(HERE / "workloads.py"), client, scenario, json.dumps(config)]
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=1800, env=env, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{client} {scenario} failed:\n{done.stderr[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def alternate(
+    rounds: int, clients: tuple[str, ...], run: Callable[[str], dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """A B C, A B C, ...: every client measured once per round, in the same order."""
+    results: dict[str, list[dict[str, Any]]] = {client: [] for client in clients}
+    for round_number in range(rounds):
+        for client in clients:
+            results[client].append(run(client))
+        print(f"  round {round_number + 1}/{rounds} done", file=sys.stderr, flush=True)
+    return results
+
+
+def median(samples: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.median(sample[key] for sample in samples))
+
+
+@contextmanager
+def spaces(plan: Plan) -> Iterator[dict[str, str]]:
+    """The look-alike Spaces: zero compute (no progress floor), and one with simulated compute."""
+    from hfspace_sdk.testing import serve_space, serve_spaces
+    from hfspace_sdk.testing.options import PROGRESS_FLOOR_ENV
+
+    zero = {PROGRESS_FLOOR_ENV: "0"}
+    with ExitStack() as stack:
+        fast = stack.enter_context(serve_spaces("flux-schnell", "flux-dev", env=zero))
+        paced = stack.enter_context(
+            serve_space("flux-dev", compute_seconds=0.3, env={PROGRESS_FLOOR_ENV: "0.05"})
+        )
+        busy = stack.enter_context(
+            serve_space(
+                "flux-schnell",
+                compute_seconds=0.5,
+                concurrency_limit=max((*plan.scaling, 64)),
+                env=zero,
+            )
+        )
+        yield {
+            "call": fast["flux-schnell"],
+            "queue": fast["flux-dev"],
+            "paced": paced,
+            "busy": busy,
+        }
+
+
+def run_all(plan: Plan) -> dict[str, Any]:
+    figures: dict[str, Any] = {"plan": plan.__dict__}
+    print("import time", file=sys.stderr)
+    imports = alternate(
+        max(plan.rounds, 3) * 2, CLIENTS, lambda c: measure(c, "import", {"module": IMPORTS[c]})
+    )
+    figures["import"] = {
+        client: median(samples, "import_seconds") for client, samples in imports.items()
+    }
+    with spaces(plan) as urls:
+        figures["sequential"] = {}
+        for protocol in ("call", "queue"):
+            for download in (False, True):
+                label = f"{protocol}{' + download' if download else ''}"
+                print(f"sequential {label}", file=sys.stderr)
+                config = {
+                    "url": urls[protocol],
+                    "protocol": protocol,
+                    "download": download,
+                    "n": plan.calls,
+                }
+                samples = alternate(
+                    plan.rounds, CLIENTS, lambda c, config=config: measure(c, "sequential", config)
+                )
+                figures["sequential"][label] = {
+                    client: {
+                        "per_call": median(runs, "per_call"),
+                        "cpu_per_call": median(runs, "cpu_per_call"),
+                    }
+                    for client, runs in samples.items()
+                }
+        print("first event", file=sys.stderr)
+        config = {"url": urls["paced"], "n": plan.first_event_calls}
+        samples = alternate(
+            plan.rounds, ("hfspace", "bare"), lambda c: measure(c, "first_event", config)
+        )
+        figures["first_event"] = {
+            client: median(runs, "first_event") for client, runs in samples.items()
+        }
+        print("throughput, 64 in flight", file=sys.stderr)
+        config = {"url": urls["busy"], "in_flight": 64, "jobs": plan.throughput_jobs}
+        samples = alternate(plan.rounds, CLIENTS, lambda c: measure(c, "throughput", config))
+        figures["throughput"] = {
+            client: {
+                key: median(runs, key)
+                for key in ("jobs_per_second", "cpu_per_job", "peak_rss_mb", "failures")
+            }
+            for client, runs in samples.items()
+        }
+        figures["scaling"] = {}
+        for in_flight in plan.scaling:
+            print(f"cost with {in_flight} in flight", file=sys.stderr)
+            config = {"url": urls["busy"], "in_flight": in_flight, "jobs": max(32, 2 * in_flight)}
+            samples = alternate(
+                max(1, plan.rounds // 2),
+                ("hfspace", "bare"),
+                lambda c, config=config: measure(c, "throughput", config),
+            )
+            figures["scaling"][in_flight] = {
+                client: median(runs, "cpu_per_job") for client, runs in samples.items()
+            }
+        if plan.soak_jobs:
+            print(f"RSS over {plan.soak_jobs} jobs", file=sys.stderr)
+            config = {"url": urls["call"], "in_flight": 8, "jobs": plan.soak_jobs}
+            result = measure("hfspace", "throughput", config)
+            figures["soak"] = {"jobs": plan.soak_jobs, "rss_growth_mb": result["rss_growth_mb"]}
+    return figures
+
+
+def targets(figures: dict[str, Any]) -> list[Target]:
+    """The issue's targets, evaluated on this run's figures."""
+    imports, sequential, throughput = (
+        figures["import"],
+        figures["sequential"],
+        figures["throughput"],
+    )
+    found = [
+        Target("import ≤ 0.5 × gradio_client", imports["hfspace"] / imports["gradio_client"], 0.5),
+        Target("import ≤ 1.3 × requests", imports["hfspace"] / imports["bare"], 1.3),
+    ]
+    for label, row in sequential.items():
+        found.append(
+            Target(
+                f"latency {label} ≤ 1.10 × bare",
+                row["hfspace"]["per_call"] / row["bare"]["per_call"],
+                1.10,
+            )
+        )
+        found.append(
+            Target(
+                f"latency {label} ≤ 0.35 × gradio_client",
+                row["hfspace"]["per_call"] / row["gradio_client"]["per_call"],
+                0.35,
+            )
+        )
+    first = figures["first_event"]
+    found.append(
+        Target(
+            "first event ≤ bare + 5 ms", (first["hfspace"] - first["bare"]) * 1000, 5.0, unit="ms"
+        )
+    )
+    found.append(
+        Target(
+            "throughput@64 ≥ 0.9 × bare",
+            throughput["hfspace"]["jobs_per_second"] / throughput["bare"]["jobs_per_second"],
+            0.9,
+            at_least=True,
+        )
+    )
+    found.append(
+        Target(
+            "throughput@64 ≥ 1.5 × gradio_client",
+            throughput["hfspace"]["jobs_per_second"]
+            / throughput["gradio_client"]["jobs_per_second"],
+            1.5,
+            at_least=True,
+        )
+    )
+    call = sequential["call"]
+    found.append(
+        Target(
+            "CPU per job ≤ 1.2 × bare",
+            call["hfspace"]["cpu_per_call"] / call["bare"]["cpu_per_call"],
+            1.2,
+        )
+    )
+    if "soak" in figures:
+        found.append(
+            Target(
+                f"RSS growth over {figures['soak']['jobs']} jobs < 5 MB",
+                figures["soak"]["rss_growth_mb"],
+                5.0,
+                unit="MB",
+            )
+        )
+    scaling = figures["scaling"]
+    if len(scaling) > 1:
+        costs = [scaling[level]["hfspace"] for level in scaling]
+        found.append(
+            Target(
+                "per-job cost flat (max/min over in-flight levels) ≤ 1.5",
+                max(costs) / min(costs),
+                1.5,
+            )
+        )
+    return found
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--smoke", action="store_true", help="a short run for CI: targets not enforced"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=HERE, help="where results.md and results.png go"
+    )
+    arguments = parser.parse_args(argv)
+    plan = SMOKE if arguments.smoke else FULL
+    started = time.monotonic()
+    figures = run_all(plan)
+    figures["seconds"] = time.monotonic() - started
+    checked = targets(figures)
+    markdown = render_markdown(figures, checked, smoke=arguments.smoke)
+    print(markdown)
+    if not arguments.smoke:
+        arguments.out.mkdir(parents=True, exist_ok=True)
+        (arguments.out / "results.md").write_text(markdown)
+        (arguments.out / "results.json").write_text(json.dumps(figures, indent=2, default=str))
+        render_chart(figures, arguments.out / "results.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,309 @@
+"""One measured workload, run in a fresh process: ``python bench/workloads.py CLIENT SCENARIO JSON``.
+
+Clients: ``hfspace`` (this SDK's public API), ``gradio_client`` (the official client) and ``bare``
+(a hand-written requests loop: the floor a client can hope for). Prints one JSON object with the
+timings, client CPU seconds and peak RSS of this process.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import resource
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+PROMPT = "a red fox"
+SIZE = 256
+
+
+def _usage() -> dict[str, float]:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"cpu": usage.ru_utime + usage.ru_stime, "peak_rss_kb": float(usage.ru_maxrss)}
+
+
+def _rss_kb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return float(line.split()[1])
+    return 0.0
+
+
+# --- the three clients: one generation each -----------------------------------------------------
+
+
+class Bare:
+    """The floor: one requests.Session, Gradio's wire protocol by hand."""
+
+    def __init__(self, url: str, max_workers: int = 1) -> None:
+        self._local = threading.local()
+        self.api = f"{url}/gradio_api"
+
+    @property
+    def session(self) -> Any:
+        """One requests.Session per thread (a session is not meant to be shared by threads)."""
+        import requests
+
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
+
+    def call(self, download: bool) -> Any:
+        body = {"data": [PROMPT, 0, True, SIZE, SIZE, 1]}
+        event_id = self.session.post(f"{self.api}/call/infer", json=body, timeout=60).json()[
+            "event_id"
+        ]
+        with self.session.get(
+            f"{self.api}/call/infer/{event_id}", stream=True, timeout=60
+        ) as stream:
+            event = None
+            for line in stream.iter_lines():
+                if line.startswith(b"event: "):
+                    event = line[7:]
+                elif line.startswith(b"data: ") and event == b"complete":
+                    result = json.loads(line[6:])
+                    break
+        return self._finish(result[0]["url"], download)
+
+    def queue(self, download: bool, until_first_event: bool = False) -> Any:
+        session_hash = uuid.uuid4().hex
+        body = {
+            "data": [PROMPT, 0, True, SIZE, SIZE, 3.5, 1],
+            "event_data": None,
+            "fn_index": 2,
+            "trigger_id": 4,
+            "session_hash": session_hash,
+        }
+        self.session.post(f"{self.api}/queue/join", json=body, timeout=60).raise_for_status()
+        url = f"{self.api}/queue/data"
+        with self.session.get(
+            url, params={"session_hash": session_hash}, stream=True, timeout=60
+        ) as stream:
+            for line in stream.iter_lines():
+                if not line.startswith(b"data: "):
+                    continue
+                message = json.loads(line[6:])
+                if until_first_event and message["msg"] in ("log", "progress"):
+                    return message
+                if message["msg"] == "process_completed":
+                    return self._finish(message["output"]["data"][0]["url"], download)
+        raise RuntimeError("no result")
+
+    def _finish(self, url: str, download: bool) -> Any:
+        return self.session.get(url, timeout=60).content if download else url
+
+
+class HFSpace:
+    """This SDK, through its public Client."""
+
+    def __init__(self, url: str, max_workers: int = 8) -> None:
+        from hfspace_sdk import Client
+
+        space_urls = {
+            "black-forest-labs/FLUX.1-schnell": url,
+            "black-forest-labs/FLUX.1-dev": url,
+        }
+        self.client = Client(
+            space_urls=space_urls, hub_url="http://127.0.0.1:9", max_workers=max_workers
+        )
+
+    def call(self, download: bool) -> Any:
+        return self._generate("flux-schnell", "BlackForestLabs_Flux1Schnell", download)
+
+    def queue(self, download: bool, until_first_event: bool = False) -> Any:
+        if until_first_event:
+            job = self.client.submit(
+                "flux-dev",
+                PROMPT,
+                provider="BlackForestLabs_Flux1Dev",
+                width=SIZE,
+                height=SIZE,
+                num_inference_steps=1,
+            )
+            first = next(iter(job))
+            job.result()
+            return first
+        return self._generate("flux-dev", "BlackForestLabs_Flux1Dev", download)
+
+    def _generate(self, model: str, provider: str, download: bool) -> Any:
+        result = self.client.images.generate(
+            PROMPT, model=model, provider=provider, width=SIZE, height=SIZE, num_inference_steps=1
+        )
+        image = result.data[0]
+        return image.bytes() if download else image.url
+
+
+class GradioClient:
+    """The official client (queue protocol for every call)."""
+
+    def __init__(self, url: str, max_workers: int = 40) -> None:
+        self.url = url
+        self.max_workers = max_workers
+        self.clients: dict[bool, Any] = {}
+
+    def _client(self, download: bool) -> Any:
+        if download not in self.clients:
+            from gradio_client import Client
+
+            self.clients[download] = Client(
+                self.url, download_files=download, verbose=False, max_workers=self.max_workers
+            )
+        return self.clients[download]
+
+    def call(self, download: bool) -> Any:
+        return self._client(download).predict(PROMPT, 0, True, SIZE, SIZE, 1, api_name="/infer")
+
+    def queue(self, download: bool, until_first_event: bool = False) -> Any:
+        return self._client(download).predict(
+            PROMPT, 0, True, SIZE, SIZE, 3.5, 1, api_name="/infer"
+        )
+
+    def submit(self) -> Any:
+        return self._client(False).submit(PROMPT, 0, True, SIZE, SIZE, 1, api_name="/infer")
+
+
+CLIENTS: dict[str, Callable[..., Any]] = {
+    "bare": Bare,
+    "hfspace": HFSpace,
+    "gradio_client": GradioClient,
+}
+
+
+# --- scenarios -----------------------------------------------------------------------------------
+
+
+def sequential(client_name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """``n`` generations one after the other; the first (warm-up) is not counted."""
+    client = CLIENTS[client_name](config["url"])
+    run = getattr(client, config["protocol"])
+    run(config["download"])  # warm-up: /config, connections, imports
+    before = _usage()
+    started = time.perf_counter()
+    for _ in range(config["n"]):
+        run(config["download"])
+    seconds = time.perf_counter() - started
+    after = _usage()
+    return {
+        "per_call": seconds / config["n"],
+        "cpu_per_call": (after["cpu"] - before["cpu"]) / config["n"],
+    }
+
+
+def first_event(client_name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Time from submitting a queued job to its first progress event."""
+    client = CLIENTS[client_name](config["url"])
+    client.queue(False)  # warm-up
+    times = []
+    for _ in range(config["n"]):
+        started = time.perf_counter()
+        client.queue(False, until_first_event=True)
+        times.append(time.perf_counter() - started)
+    times.sort()
+    return {"first_event": times[len(times) // 2]}
+
+
+def throughput(client_name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """``jobs`` generations with ``in_flight`` running at once; jobs per second and client cost."""
+    in_flight, jobs = config["in_flight"], config["jobs"]
+    client = CLIENTS[client_name](config["url"], max_workers=max(in_flight, 1))
+    client.call(False)  # warm-up
+    rss_start = _rss_kb()
+    before = _usage()
+    started = time.perf_counter()
+    if client_name == "hfspace":
+        prompts = [PROMPT] * jobs
+        results = client.client.images.generate_many(
+            prompts,
+            max_concurrency=in_flight,
+            model="flux-schnell",
+            provider="BlackForestLabs_Flux1Schnell",
+            width=SIZE,
+            height=SIZE,
+            num_inference_steps=1,
+        )
+        failures = sum(result.error is not None for result in results)
+    elif client_name == "gradio_client":
+        failures = _gradio_client_waves(client, jobs, in_flight)
+    else:
+        failures = _threads(lambda: client.call(False), jobs, in_flight)
+    seconds = time.perf_counter() - started
+    after = _usage()
+    return {
+        "jobs_per_second": jobs / seconds,
+        "cpu_per_job": (after["cpu"] - before["cpu"]) / jobs,
+        "peak_rss_mb": after["peak_rss_kb"] / 1024,
+        "rss_growth_mb": (_rss_kb() - rss_start) / 1024,
+        "failures": failures,
+    }
+
+
+def _threads(call: Callable[[], Any], jobs: int, in_flight: int) -> int:
+    tasks: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for index in range(jobs):
+        tasks.put(index)
+    failures = []
+
+    def worker() -> None:
+        while True:
+            try:
+                tasks.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                call()
+            except Exception as exc:  # counted, reported
+                failures.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(in_flight)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(failures)
+
+
+def _gradio_client_waves(client: GradioClient, jobs: int, in_flight: int) -> int:
+    """Keep ``in_flight`` gradio_client jobs submitted at a time."""
+    failures, submitted, running = 0, 0, []
+    while submitted < jobs or running:
+        while submitted < jobs and len(running) < in_flight:
+            running.append(client.submit())
+            submitted += 1
+        job = running.pop(0)
+        try:
+            job.result()
+        except Exception:
+            failures += 1
+    return failures
+
+
+def import_time(client_name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Seconds to import the module in this fresh process."""
+    started = time.perf_counter()
+    __import__(config["module"])
+    return {"import_seconds": time.perf_counter() - started}
+
+
+SCENARIOS = {
+    "sequential": sequential,
+    "first_event": first_event,
+    "throughput": throughput,
+    "import": import_time,
+}
+
+
+def main() -> None:
+    client_name, scenario, config = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    result = SCENARIOS[scenario](client_name, config)
+    result.update(_usage())
+    sys.stdout.write(json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
