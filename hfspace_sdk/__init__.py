@@ -10,42 +10,104 @@ pool and is consumed as an iterator::
 """
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .client import Client, GenerationResult
-from .completions import ChatCompletion, ChatCompletionChunk
-from .config import Settings, Timeout
-from .errors import (
-    AllProvidersFailedError,
-    HFSpaceError,
-    InvalidArgumentError,
-    JobCancelledError,
-    MissingAuthError,
-    ModelNotFoundError,
-    ModelNotSupportedError,
-    ProtocolError,
-    QueueFullError,
-    QuotaExceededError,
-    RateLimitError,
-    ResponseError,
-    ResponseStatusError,
-    SpaceConnectionError,
-    SpaceError,
-    SpaceTimeoutError,
-)
-from .events import Event, ImagePreview, ImageResponse, JsonConversation, Reasoning
-from .images import Image, ImagesResponse
-from .jobs import Job
-from .providers import (
-    G4F,
-    BlackForestLabs_Flux1Dev,
-    BlackForestLabs_Flux1Schnell,
-    DeepseekAI_JanusPro7b,
-    FluxDev,
-    HuggingSpace,
-    Provider,
-    Voodoohop_Flux1Schnell,
-)
+
+if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
+    from .client import Client, GenerationResult
+    from .completions import ChatCompletion, ChatCompletionChunk
+    from .config import Settings, Timeout
+    from .errors import (
+        AllProvidersFailedError,
+        HFSpaceError,
+        InvalidArgumentError,
+        JobCancelledError,
+        MissingAuthError,
+        ModelNotFoundError,
+        ModelNotSupportedError,
+        ProtocolError,
+        QueueFullError,
+        QuotaExceededError,
+        RateLimitError,
+        ResponseError,
+        ResponseStatusError,
+        SpaceConnectionError,
+        SpaceError,
+        SpaceTimeoutError,
+    )
+    from .events import Event, ImagePreview, ImageResponse, JsonConversation, Reasoning
+    from .images import Image, ImagesResponse
+    from .jobs import Job
+    from .providers import (
+        G4F,
+        BlackForestLabs_Flux1Dev,
+        BlackForestLabs_Flux1Schnell,
+        DeepseekAI_JanusPro7b,
+        FluxDev,
+        HuggingSpace,
+        Provider,
+        Voodoohop_Flux1Schnell,
+    )
+
+# The public names are loaded on first use (PEP 562), so `import hfspace_sdk` stays cheap and
+# a script pays only for what it touches (requests, the providers, the client).
+_LOCATIONS: dict[str, str] = {
+    "AllProvidersFailedError": ".errors",
+    "BlackForestLabs_Flux1Dev": ".providers",
+    "BlackForestLabs_Flux1Schnell": ".providers",
+    "ChatCompletion": ".completions",
+    "ChatCompletionChunk": ".completions",
+    "Client": ".client",
+    "DeepseekAI_JanusPro7b": ".providers",
+    "Event": ".events",
+    "FluxDev": ".providers",
+    "G4F": ".providers",
+    "GenerationResult": ".client",
+    "HFSpaceError": ".errors",
+    "HuggingSpace": ".providers",
+    "Image": ".images",
+    "ImagePreview": ".events",
+    "ImageResponse": ".events",
+    "ImagesResponse": ".images",
+    "InvalidArgumentError": ".errors",
+    "Job": ".jobs",
+    "JobCancelledError": ".errors",
+    "JsonConversation": ".events",
+    "MissingAuthError": ".errors",
+    "ModelNotFoundError": ".errors",
+    "ModelNotSupportedError": ".errors",
+    "ProtocolError": ".errors",
+    "Provider": ".providers",
+    "QueueFullError": ".errors",
+    "QuotaExceededError": ".errors",
+    "RateLimitError": ".errors",
+    "Reasoning": ".events",
+    "ResponseError": ".errors",
+    "ResponseStatusError": ".errors",
+    "Settings": ".config",
+    "SpaceConnectionError": ".errors",
+    "SpaceError": ".errors",
+    "SpaceTimeoutError": ".errors",
+    "Timeout": ".config",
+    "Voodoohop_Flux1Schnell": ".providers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LOCATIONS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'hfspace_sdk' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module_name, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
