@@ -10,6 +10,7 @@ import logging
 import time
 from typing import Any, Callable, Optional, TypeVar
 
+from .cancel import CancelScope
 from .errors import ResponseStatusError, SpaceConnectionError, SpaceTimeoutError
 
 __all__ = ["RETRYABLE_STATUSES", "call_with_retries", "is_transient"]
@@ -41,6 +42,28 @@ def _wait_seconds(retry_state: Any, *, base: float, cap: float) -> float:
     return float(delay)
 
 
+def _stopped(scope: Optional[CancelScope]) -> bool:
+    return scope is not None and (scope.cancelled or scope.remaining() <= 0)
+
+
+def _waiter(
+    sleep: Optional[Callable[[float], None]], scope: Optional[CancelScope]
+) -> Callable[[float], None]:
+    """Wait between tries without outlasting the job; raise at once if the job stops."""
+    if scope is None:
+        return sleep or time.sleep
+
+    def wait(seconds: float) -> None:
+        seconds = min(seconds, scope.remaining())
+        if sleep is not None:
+            sleep(seconds)
+        else:
+            scope.wait(seconds)
+        scope.check()
+
+    return wait
+
+
 def call_with_retries(
     operation: Callable[[], T],
     *,
@@ -49,6 +72,7 @@ def call_with_retries(
     base_delay: float = 0.5,
     max_delay: float = 8.0,
     sleep: Optional[Callable[[float], None]] = None,
+    scope: Optional[CancelScope] = None,
 ) -> T:
     """Run ``operation``, retrying transient failures; the last error is re-raised as is.
 
@@ -59,6 +83,8 @@ def call_with_retries(
         base_delay: first backoff delay in seconds (doubled each try, jittered).
         max_delay: longest wait between tries, also the cap on ``Retry-After``.
         sleep: how to wait (tests inject a fake so that they never sleep).
+        scope: the job's cancel scope: no wait outlasts its deadline, a cancel or the deadline
+            ends the waiting at once, and a stopped job is never retried.
     """
     import tenacity  # imported on first use: it is not needed to import hfspace_sdk
 
@@ -69,8 +95,10 @@ def call_with_retries(
     retrying = tenacity.Retrying(
         stop=tenacity.stop_after_attempt(attempts),
         wait=lambda state: _wait_seconds(state, base=base_delay, cap=max_delay),
-        retry=tenacity.retry_if_exception(is_transient),
-        sleep=sleep or time.sleep,
+        retry=tenacity.retry_if_exception(
+            lambda error: is_transient(error) and not _stopped(scope)
+        ),
+        sleep=_waiter(sleep, scope),
         before_sleep=log_retry,
         reraise=True,
     )

@@ -6,6 +6,7 @@ blocking read it is in is interrupted through the abort callbacks it registered.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +14,8 @@ from contextlib import contextmanager
 from typing import Callable, Optional
 
 from .errors import JobCancelledError, SpaceTimeoutError
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["CancelScope"]
 
@@ -34,6 +37,7 @@ class CancelScope:
         self._lock = threading.Lock()
         self._aborts: dict[int, Callable[[], None]] = {}
         self._next_id = 0
+        self._deferred: list[Callable[[], None]] = []
 
     @property
     def cancelled(self) -> bool:
@@ -101,6 +105,26 @@ class CancelScope:
         finally:
             with self._lock:
                 self._aborts.pop(key, None)
+
+    def defer(self, cleanup: Callable[[], None]) -> None:
+        """Register clean-up to run after the job's outcome reached its caller.
+
+        Best-effort requests (asking a Space to cancel) go here, so that they never delay the
+        caller's result or error. The job runs them; code without a job calls
+        :meth:`run_deferred` itself.
+        """
+        with self._lock:
+            self._deferred.append(cleanup)
+
+    def run_deferred(self) -> None:
+        """Run (once) the clean-up registered with :meth:`defer`; errors are logged, not raised."""
+        with self._lock:
+            deferred, self._deferred = self._deferred, []
+        for cleanup in deferred:
+            try:
+                cleanup()
+            except Exception:  # clean-up is best effort by definition
+                logger.debug("Deferred clean-up failed", exc_info=True)
 
     def read_timeout(self, default: float) -> float:
         """A read timeout that does not outlive the deadline (at least a small floor)."""

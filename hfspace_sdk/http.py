@@ -127,6 +127,9 @@ class _Adapter(requests.adapters.HTTPAdapter):
             "http": _TrackedHTTPPool,
             "https": _TrackedHTTPSPool,
         }
+        # urllib3 2 only forgets pools on clear(); their sockets would wait for the garbage
+        # collector (longer if an error still holds a response). Close them when dropped.
+        self.poolmanager.pools.dispose_func = lambda pool: pool.close()
 
 
 class _Session(requests.Session):
@@ -351,6 +354,20 @@ class HttpClient:
                 session = self._streaming_sessions.pop(id(response), None)
             if session is not None:
                 self._give_back(session)
+
+    def iter_body(
+        self, response: requests.Response, scope: Optional[CancelScope], *, chunk_size: int
+    ) -> Iterator[bytes]:
+        """The body of a streaming response in chunks, with errors mapped as for requests."""
+        try:
+            for chunk in response.iter_content(chunk_size=chunk_size):
+                if scope is not None:
+                    scope.check()
+                yield chunk
+        except requests.RequestException as exc:
+            raise self._translate(
+                exc, response.url, None, scope, self.settings.timeout.read
+            ) from exc
 
     def _translate(
         self,

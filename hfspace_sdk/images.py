@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import html
 import re
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
+from .cancel import CancelScope
 from .errors import InvalidArgumentError, ProtocolError
 from .media import sniff_image_type
 
@@ -54,13 +56,26 @@ def download_image(http: HttpClient, url: str, *, max_bytes: int = MAX_DOWNLOAD_
     """
     if not url.startswith(("http://", "https://")):
         raise InvalidArgumentError(f"Only http(s) image URLs can be downloaded, not {url[:80]!r}")
-    response = http.request("GET", url, space=None, stream=True)
-    with http.streaming(response, None):
+    # The whole download shares the total timeout: a server trickling bytes cannot hold it.
+    scope = CancelScope(http.settings.timeout.total)
+    deadline = threading.Timer(scope.remaining(), scope.expire)  # interrupts a read in progress
+    deadline.daemon = True
+    deadline.start()
+    try:
+        return _download(http, url, max_bytes, scope)
+    finally:
+        deadline.cancel()
+        deadline.join()
+
+
+def _download(http: HttpClient, url: str, max_bytes: int, scope: CancelScope) -> bytes:
+    response = http.request("GET", url, space=None, stream=True, scope=scope)
+    with http.streaming(response, scope):
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
             raise ProtocolError(f"The image at {url} is {declared} bytes; the limit is {max_bytes}")
         chunks, size = [], 0
-        for chunk in response.iter_content(chunk_size=256 * 1024):
+        for chunk in http.iter_body(response, scope, chunk_size=256 * 1024):
             size += len(chunk)
             if size > max_bytes:
                 raise ProtocolError(f"The image at {url} is larger than {max_bytes} bytes")

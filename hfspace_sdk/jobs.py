@@ -77,6 +77,7 @@ class Job:
             close = getattr(events, "close", None)
             if close is not None:
                 close()
+            self._scope.run_deferred()  # after the caller has the outcome: never delays it
 
     def _finish(
         self, *, result: Optional[Event] = None, error: Optional[BaseException] = None

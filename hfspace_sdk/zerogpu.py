@@ -120,6 +120,7 @@ class _Hub:
             lambda: self.http.request("GET", url, space=None, scope=self.scope, **credentials),
             what=what,
             sleep=self.sleep,
+            scope=self.scope,
         )
 
 

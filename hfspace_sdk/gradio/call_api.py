@@ -13,7 +13,7 @@ from typing import Any, Optional
 from ..cancel import CancelScope
 from ..errors import ProtocolError
 from ..http import read_json
-from .messages import TransportEvent, parse_call_event
+from .messages import TERMINAL_EVENTS, TransportEvent, parse_call_event
 from .space import Space
 from .sse import SSEEvent, decode_json
 from .stream import cancel_quietly, read_event_stream, result_or_raise
@@ -69,11 +69,15 @@ def run_call(
     finished = False
     try:
         for event in stream_call(space, api_name, event_id, scope=scope):
-            if result_or_raise(event, space, hidden_hint=hint) is not None:
-                finished = True
+            finished = isinstance(event, TERMINAL_EVENTS)  # the Space ended the job: no cancel
+            result_or_raise(event, space, hidden_hint=hint)
             yield event
     finally:
         if not finished:
             fn_index = space.info(scope).fn_index_by_api_name.get(api_name)
             if fn_index is not None:
-                cancel_quietly(space, session_hash=event_id, fn_index=fn_index, event_id=event_id)
+                scope.defer(
+                    lambda: cancel_quietly(
+                        space, session_hash=event_id, fn_index=fn_index, event_id=event_id
+                    )
+                )

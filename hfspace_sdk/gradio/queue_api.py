@@ -9,7 +9,7 @@ from typing import Any, Optional
 from ..cancel import CancelScope
 from ..errors import ProtocolError
 from ..http import read_json
-from .messages import QueueDecoder, TransportEvent
+from .messages import TERMINAL_EVENTS, QueueDecoder, TransportEvent
 from .space import Space
 from .sse import SSEEvent, decode_json
 from .stream import cancel_quietly, read_event_stream, result_or_raise
@@ -107,11 +107,13 @@ def run_queued(
         for event in stream_queue(
             space, call.session_hash, event_id, headers=stream_headers, scope=scope
         ):
-            if result_or_raise(event, space) is not None:
-                finished = True
+            finished = isinstance(event, TERMINAL_EVENTS)  # the Space ended the job: no cancel
+            result_or_raise(event, space)
             yield event
     finally:
         if not finished:
-            cancel_quietly(
-                space, session_hash=call.session_hash, fn_index=call.fn_index, event_id=event_id
+            scope.defer(
+                lambda: cancel_quietly(
+                    space, session_hash=call.session_hash, fn_index=call.fn_index, event_id=event_id
+                )
             )

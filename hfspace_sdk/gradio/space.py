@@ -50,6 +50,7 @@ class Space:
                         lambda: self._fetch_info(scope),
                         what=f"/config of {self.space_id}",
                         sleep=self._sleep,
+                        scope=scope,
                     )
         return self._info
 

@@ -23,6 +23,8 @@ __all__ = ["cancel_quietly", "read_event_stream", "result_or_raise"]
 
 logger = logging.getLogger(__name__)
 
+_CANCEL_READ_SECONDS = 0.5
+
 
 def read_event_stream(
     space: Space,
@@ -113,7 +115,9 @@ def cancel_quietly(space: Space, *, session_hash: str, fn_index: int, event_id: 
             space.api_url("/cancel"),
             space=space.space_id,
             json={"session_hash": session_hash, "fn_index": fn_index, "event_id": event_id},
-            read_timeout=5.0,
+            # The Space acts on the request when it arrives; waiting long for its answer would
+            # only hold the caller's error.
+            read_timeout=_CANCEL_READ_SECONDS,
         )
         logger.info("Cancelled %s on %s", event_id, space.space_id)
     except HFSpaceError as exc:

@@ -107,6 +107,8 @@ def test_stream_ending_without_result_is_an_error_and_cancels_the_event(mocked, 
         list(run_call(space, "infer", [], scope=scope))
     stream_gets = [c for c in mocked.calls if c.request.url.endswith(f"/call/infer/{EVENT}")]
     assert len(stream_gets) == 1, "a /call event is never streamed twice"
+    assert not [c for c in mocked.calls if c.request.url.endswith("/cancel")], "deferred: not yet"
+    scope.run_deferred()  # what the job does once the caller has the error
     cancel = [c for c in mocked.calls if c.request.url.endswith("/gradio_api/cancel")]
     assert json.loads(cancel[0].request.body) == {
         "session_hash": EVENT,

@@ -201,6 +201,7 @@ def test_stream_closed_before_the_result_is_an_error_and_the_job_is_cancelled(mo
     )
     with pytest.raises(ProtocolError, match="without a result"):
         _run(space, scope)
+    scope.run_deferred()  # what the job does once the caller has the error
     cancel = [c for c in mocked.calls if c.request.url.endswith("/cancel")]
     assert json.loads(cancel[0].request.body) == {
         "session_hash": "k3v9x2m1q8p",
