@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -28,6 +29,13 @@ __all__ = [
 SPACE_URLS_ENV = "HFSPACE_SPACE_URLS"
 
 DEFAULT_HUB_URL = "https://huggingface.co"
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ class Timeout:
                 raise InvalidArgumentError(
                     f"timeout.{name} must be a number of seconds, not {value!r}"
                 )
-            if not (value > 0 and math.isfinite(value)):
+            if not (value > 0 and _finite(value)):
                 raise InvalidArgumentError(f"timeout.{name} must be a positive number of seconds")
 
     @classmethod
@@ -70,7 +78,7 @@ class Timeout:
             raise InvalidArgumentError(
                 f"timeout must be a number of seconds or a Timeout, not {value!r}"
             )
-        if not (value > 0 and math.isfinite(value)):
+        if not (value > 0 and _finite(value)):
             raise InvalidArgumentError(
                 f"timeout must be a positive number of seconds, not {value!r}"
             )
@@ -116,6 +124,38 @@ def _check_http_url(name: str, url: Any) -> str:
             f"{name} must not contain a query, fragment or credentials: {url!r}"
         )
     return url.strip().rstrip("/")
+
+
+# printable ASCII; inner spaces allowed (g4f's anonymous "[object Object]"), no line breaks
+_HEADER_VALUE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+_COOKIE_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 6265 token
+_COOKIE_VALUE = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*")  # RFC 6265 cookie-octets
+
+
+def check_credential(name: str, value: Any) -> str:
+    """A token to send in a header: printable ASCII without spaces. The value is never echoed.
+
+    Raises:
+        InvalidArgumentError: naming the option, not showing the value.
+    """
+    if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+        raise InvalidArgumentError(
+            f"{name} must be printable ASCII without line breaks (the value is not shown)"
+        )
+    return value
+
+
+def check_cookies(cookies: Any) -> dict[str, str]:
+    if not isinstance(cookies, Mapping):
+        raise InvalidArgumentError("cookies must be a mapping of cookie names to string values")
+    for name, value in cookies.items():
+        if not isinstance(name, str) or not _COOKIE_NAME.fullmatch(name):
+            raise InvalidArgumentError("cookies has a name that is not a valid cookie name")
+        if not isinstance(value, str) or not _COOKIE_VALUE.fullmatch(value):
+            raise InvalidArgumentError(
+                f"cookies[{name!r}] is not a valid cookie value (the value is not shown)"
+            )
+    return dict(cookies)
 
 
 def _check_space_id(space_id: Any) -> str:
@@ -168,14 +208,10 @@ class Settings:
             _check_space_id(space): _check_http_url(f"space_urls[{space!r}]", url)
             for space, url in (space_urls or {}).items()
         }
-        if cookies is not None and not (
-            isinstance(cookies, Mapping)
-            and all(isinstance(k, str) and isinstance(v, str) for k, v in cookies.items())
-        ):
-            raise InvalidArgumentError("cookies must be a mapping of cookie names to string values")
+        checked_cookies = check_cookies(cookies) if cookies is not None else {}
         token = hf_token if hf_token is not None else env.get("HF_TOKEN") or None
-        if token is not None and (not isinstance(token, str) or not token.strip()):
-            raise InvalidArgumentError("hf_token must be a non-empty string")
+        if token is not None:
+            token = check_credential("hf_token", token)
         if max_workers is not None and (
             isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1
         ):
@@ -188,7 +224,7 @@ class Settings:
                 "hub_url", hub_url or env.get("HF_ENDPOINT") or DEFAULT_HUB_URL
             ),
             hf_token=token,
-            cookies=MappingProxyType(dict(cookies or {})),
+            cookies=MappingProxyType(checked_cookies),
             proxy=_check_http_url("proxy", proxy) if proxy is not None else None,
             timeout=Timeout.coerce(timeout),
             max_workers=max_workers or 8,

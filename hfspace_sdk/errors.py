@@ -51,6 +51,19 @@ class HFSpaceError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The constructors take keyword-only arguments: rebuild from the attributes instead.
+        # A response object (connection state, headers) is not pickled.
+        state = {key: None if key == "response" else value for key, value in self.__dict__.items()}
+        return (_rebuild_error, (type(self), self.message, state))
+
+
+def _rebuild_error(kind: type[HFSpaceError], message: str, state: dict[str, Any]) -> HFSpaceError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidArgumentError(HFSpaceError, ValueError):
     """An argument was rejected before any request was sent."""

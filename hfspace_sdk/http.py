@@ -133,7 +133,16 @@ class _Adapter(requests.adapters.HTTPAdapter):
 
 
 class _Session(requests.Session):
-    """A session whose redirects to another host drop every credential header."""
+    """A session that never adds credentials of its own, and drops ours on cross-host redirects.
+
+    requests would read ``~/.netrc`` (``trust_env``) and add its ``Authorization`` to any host,
+    Spaces and image hosts included, and again on redirects: credentials go only where the SDK
+    puts them.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.auth = _no_auth  # set: requests then never looks up netrc credentials
 
     def rebuild_auth(
         self, prepared_request: requests.PreparedRequest, response: requests.Response
@@ -142,7 +151,10 @@ class _Session(requests.Session):
         if self.should_strip_auth(original, prepared_request.url or ""):  # type: ignore[no-untyped-call]
             for header in SECRET_HEADERS:
                 prepared_request.headers.pop(header, None)
-        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+
+
+def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
 
 
 def _host(url: str) -> str:
@@ -191,6 +203,17 @@ def read_json(response: requests.Response, *, space: Optional[str], what: str) -
         ) from exc
 
 
+def _without_credentials(response: requests.Response) -> requests.Response:
+    """The response with the credentials removed from the request it records.
+
+    Errors keep their response for callers; it must not carry our tokens into logs or pickles.
+    """
+    if response.request is not None:
+        for header in SECRET_HEADERS:
+            response.request.headers.pop(header, None)
+    return response
+
+
 def _error_from_response(response: requests.Response, space: Optional[str]) -> HFSpaceError:
     content_type = response.headers.get("content-type", "")
     try:
@@ -210,7 +233,7 @@ def _error_from_response(response: requests.Response, space: Optional[str]) -> H
         url=response.url,
         space=space,
         retry_after=response.headers.get("retry-after"),
-        response=response,
+        response=_without_credentials(response),
     )
 
 
@@ -299,6 +322,11 @@ class HttpClient:
         except requests.RequestException as exc:
             self._give_back(session)
             raise self._translate(exc, url, space, scope, read) from exc
+        except OSError as exc:  # e.g. an unreadable CA bundle named by REQUESTS_CA_BUNDLE
+            self._give_back(session)
+            raise SpaceConnectionError(
+                f"Request to {_host(url)} failed: {exc.strerror or type(exc).__name__}", space=space
+            ) from exc
         except BaseException:
             self._give_back(session)
             raise

@@ -154,6 +154,18 @@ class SpaceInfo:
 SUPPORTED_PROTOCOLS = ("sse_v3",)
 
 
+def _is_path_prefix(prefix: str) -> bool:
+    """A path on the Space's own origin: empty, or ``/segments`` with nothing that changes host."""
+    if prefix == "":
+        return True
+    return (
+        prefix.startswith("/")
+        and not prefix.startswith("//")
+        and not any(character in prefix for character in "@?#\\ %")
+        and all(32 < ord(character) < 127 for character in prefix)
+    )
+
+
 def parse_config(config: Any) -> SpaceInfo:
     """Read the API prefix, version, protocol and named endpoints from ``/config``.
 
@@ -169,7 +181,8 @@ def parse_config(config: Any) -> SpaceInfo:
             f"{', '.join(SUPPORTED_PROTOCOLS)} (Gradio 4.x and later)"
         )
     prefix = config.get("api_prefix") or ""
-    if not isinstance(prefix, str):
+    if not isinstance(prefix, str) or not _is_path_prefix(prefix):
+        # A prefix such as "@other.host" would move every request (and its tokens) elsewhere.
         raise ProtocolError("The Space's /config has a malformed api_prefix")
     fn_index_by_api_name: dict[str, int] = {}
     dependencies = config.get("dependencies")

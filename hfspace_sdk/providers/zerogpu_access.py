@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..cancel import CancelScope
-from ..errors import InvalidArgumentError
+from ..config import check_cookies, check_credential
 from ..runtime import Runtime
 from ..zerogpu import ZeroGPUCredentials
 
@@ -26,23 +26,17 @@ class ZeroGPUAccess:
     def from_arguments(
         cls, *, api_key: Optional[str], uuid: Optional[str], cookies: Optional[Mapping[str, str]]
     ) -> ZeroGPUAccess:
-        """Check the types of the caller's arguments.
+        """Check the caller's arguments: valid header values, never echoed in errors.
 
         Raises:
-            InvalidArgumentError: a value has the wrong type.
+            InvalidArgumentError: a value has the wrong type or form.
         """
-        if api_key is not None and (not isinstance(api_key, str) or not api_key):
-            raise InvalidArgumentError("api_key (a ZeroGPU token) must be a non-empty string")
-        if uuid is not None and not isinstance(uuid, str):
-            raise InvalidArgumentError("zerogpu_uuid must be a string")
-        if cookies is not None and not (
-            isinstance(cookies, Mapping)
-            and all(isinstance(k, str) and isinstance(v, str) for k, v in cookies.items())
-        ):
-            raise InvalidArgumentError("cookies must be a mapping of cookie names to string values")
-        return cls(
-            api_key=api_key, uuid=uuid, cookies=dict(cookies) if cookies is not None else None
-        )
+        if api_key is not None:
+            check_credential("api_key (a ZeroGPU token)", api_key)
+        if uuid is not None:
+            check_credential("zerogpu_uuid", uuid)
+        checked_cookies = check_cookies(cookies) if cookies is not None else None
+        return cls(api_key=api_key, uuid=uuid, cookies=checked_cookies)
 
     def credentials(
         self, runtime: Runtime, space_id: str, scope: CancelScope
