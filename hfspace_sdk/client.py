@@ -18,7 +18,7 @@ from .errors import InvalidArgumentError, ResponseError
 from .events import Event, ImagePreview, ImageResponse, JsonConversation
 from .images import Image, ImagesResponse, download_image
 from .jobs import Job
-from .params import require_prompt, validate_dimension
+from .params import require_prompt, validate_dimension, validate_seed
 from .progress import ProgressBar
 from .providers import (
     G4F,
@@ -128,13 +128,14 @@ class Images:
             raise InvalidArgumentError(f"n must be a whole number from 1 to 10, not {n!r}")
         provider_class = resolve_provider(provider)
         text = require_prompt(prompt)
+        first_seed = validate_seed(seed)  # before seed + index: True or "7" must not slip through
         messages = [{"role": "user", "content": text}]
         plans = [
             provider_class.prepare(
                 model,
                 messages,
                 prompt=text,
-                **{**options, **({} if seed is None else {"seed": seed + index})},
+                **{**options, **({} if first_seed is None else {"seed": first_seed + index})},
             )
             for index in range(n)
         ]
@@ -269,6 +270,10 @@ class Images:
             seed=options.pop("seed", None),
             params=options,
         )
+        if isinstance(prompts, (str, bytes)) or not isinstance(prompts, Iterable):
+            raise InvalidArgumentError(
+                "prompts must be a list (or other iterable) of prompt strings"
+            )
         texts = list(prompts)
         provider_class = resolve_provider(provider)
         plans = [

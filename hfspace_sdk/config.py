@@ -116,7 +116,16 @@ def parse_space_urls(text: str) -> dict[str, str]:
 def _check_http_url(name: str, url: Any) -> str:
     if not isinstance(url, str):
         raise InvalidArgumentError(f"{name} must be a URL string, not {type(url).__name__}")
-    parts = urlsplit(url.strip())
+    if any(
+        character.isspace() or ord(character) < 32 or ord(character) == 127
+        for character in url.strip()
+    ):
+        raise InvalidArgumentError(f"{name} must not contain spaces or control characters")
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        raise InvalidArgumentError(f"{name} is not a valid URL: {exc}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidArgumentError(f"{name} must be an http(s) URL with a host, not {url!r}")
     if parts.query or parts.fragment or parts.username or parts.password:

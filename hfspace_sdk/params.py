@@ -58,6 +58,19 @@ _LONG_SIDE = 1024
 _MIN_SIDE = 32
 
 
+def check_model(model: Any) -> str:
+    """A model name: a string (empty means the provider's default) or None.
+
+    Raises:
+        InvalidArgumentError: any other type (``[]`` or ``0`` never silently mean "default").
+    """
+    if model is None:
+        return ""
+    if not isinstance(model, str):
+        raise InvalidArgumentError(f"model must be a string, not {type(model).__name__}")
+    return model
+
+
 def _is_integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -180,6 +193,7 @@ def validate_messages(messages: Any) -> list[dict[str, Any]]:
                 f"messages[{index}]['content'] must be a string or a list of parts, "
                 f"not {type(content).__name__}"
             )
+        _require_unicode(f"prompt text of messages[{index}]", to_string(content))
         checked.append(dict(message))
     return checked
 
@@ -242,12 +256,23 @@ def image_prompt(messages: Sequence[Mapping[str, Any]], prompt: Any = None) -> s
     return require_prompt(last_user_message(messages))
 
 
+def _require_unicode(name: str, text: str) -> None:
+    """Text must encode as UTF-8: lone surrogates (undecodable bytes) are not text."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(
+            f"The {name} is not valid Unicode text (it holds undecodable bytes)"
+        ) from None
+
+
 def require_prompt(prompt: Any) -> str:
     """A non-empty prompt string of reasonable length."""
     if not isinstance(prompt, str):
         raise InvalidArgumentError(f"prompt must be a string, not {type(prompt).__name__}")
     if not prompt.strip():
         raise InvalidArgumentError("The prompt is empty: give a prompt or a user message with text")
+    _require_unicode("prompt", prompt)
     if len(prompt) > MAX_PROMPT_CHARS:
         raise InvalidArgumentError(
             f"The prompt is {len(prompt)} characters long; the limit is {MAX_PROMPT_CHARS}"

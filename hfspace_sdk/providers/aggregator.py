@@ -18,6 +18,7 @@ from ..errors import (
     ResponseError,
 )
 from ..events import Event, is_final_result
+from ..params import check_model
 from ..runtime import Runtime
 from .base import Plan, Provider
 from .flux_dev import BlackForestLabs_Flux1Dev
@@ -111,6 +112,7 @@ class HuggingSpace(Provider):
             ModelNotFoundError: no provider serves the model (the message lists them all).
             InvalidArgumentError: every provider rejected the parameters (the first reason).
         """
+        model = check_model(model)
         model = (
             model
             or (cls.default_vision_model if params.get("media") is not None else cls.default_model)

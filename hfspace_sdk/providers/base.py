@@ -20,6 +20,7 @@ from ..errors import InvalidArgumentError, ModelNotSupportedError
 from ..events import Event, Reasoning
 from ..gradio.messages import Log, Progress, TransportEvent
 from ..jobs import Job
+from ..params import check_model
 from ..runtime import Runtime, RuntimeOwner
 
 __all__ = [
@@ -226,6 +227,7 @@ class Provider(RuntimeOwner):
     @classmethod
     def serves(cls, model: str) -> bool:
         """True if ``model`` is one of this provider's models, aliases or default names."""
+        model = check_model(model)
         return (
             model in cls.model_aliases
             or model in cls.get_models()
@@ -243,10 +245,9 @@ class Provider(RuntimeOwner):
         Raises:
             ModelNotSupportedError: the model is unknown; the message lists the valid ones.
         """
+        model = check_model(model)
         if not model:
             return cls.default_model
-        if not isinstance(model, str):
-            raise ModelNotSupportedError(f"model must be a string, not {type(model).__name__}")
         if model in cls.model_aliases:
             return cls.model_aliases[model]
         if not cls.serves(model):

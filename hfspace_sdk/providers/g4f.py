@@ -18,6 +18,7 @@ from ..gradio.files import output_url
 from ..gradio.predict_api import predict
 from ..gradio.queue_api import QueuedCall
 from ..params import (
+    check_model,
     floor_to_multiple_of_8,
     image_prompt,
     size_for,
@@ -118,7 +119,7 @@ class G4F(DeepseekAI_JanusPro7b):
         **params: Any,
     ) -> Plan:
         """Route the model: flux/flux-dev → FluxDev, Janus models → roxky's Janus, else run/predict."""
-        model = model or cls.default_model
+        model = check_model(model) or cls.default_model
         zerogpu: dict[str, Any] = {
             "cookies": cookies,
             "api_key": api_key,

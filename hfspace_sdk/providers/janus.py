@@ -16,6 +16,7 @@ from ..gradio.messages import Completed, Heartbeat
 from ..gradio.queue_api import QueuedCall, run_queued
 from ..media import MediaFile, media_from_messages
 from ..params import (
+    check_model,
     format_prompt,
     image_prompt,
     last_user_message,
@@ -160,7 +161,7 @@ class DeepseekAI_JanusPro7b(Provider):
         return plan_janus(
             cls.__name__,
             cls.space,
-            model or cls.default_model,
+            check_model(model) or cls.default_model,
             messages,
             media=media,
             prompt=prompt,

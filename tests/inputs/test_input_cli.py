@@ -173,7 +173,6 @@ CASES: list[Any] = [
         {},
         "hub_url",
         id="hub-url with a bad IPv6 host",
-        marks=pytest.mark.xfail(strict=True, raises=ValueError, reason=_URL_PARSE),
     ),
     pytest.param(
         "space-url with a bad IPv6 host",
@@ -181,7 +180,6 @@ CASES: list[Any] = [
         {},
         "space_urls",
         id="space-url with a bad IPv6 host",
-        marks=pytest.mark.xfail(strict=True, raises=ValueError, reason=_URL_PARSE),
     ),
     pytest.param(
         "HF_TOKEN with a newline",
@@ -246,19 +244,12 @@ SUBPROCESS_CASES: list[Any] = [
         [b"generate", b"a red fox \xff\xfe"],
         "prompt",
         id="non-UTF-8 prompt",
-        marks=pytest.mark.xfail(
-            strict=True,
-            raises=AssertionError,
-            reason="params.py require_prompt accepts the lone surrogates Python makes of undecodable "
-            "argv bytes; the prompt is sent (JSON-escaped) and the command fails later with exit 1",
-        ),
     ),
     pytest.param(
         "bad IPv6 hub-url",
         [b"--hub-url", b"http://[::1", b"generate", b"a fox"],
         "hub_url",
         id="bad IPv6 hub-url",
-        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=_URL_PARSE),
     ),
 ]
 

@@ -188,7 +188,6 @@ def test_bad_options_are_rejected_when_the_client_is_built(option, value, match,
             value,
             match,
             id=f"{owner.__name__}-{_ident(option, value)}",
-            marks=pytest.mark.xfail(strict=True, raises=bug[0], reason=bug[1]),
         )
         for option, value, match, bug in BAD_OPTIONS
         if bug is not None
