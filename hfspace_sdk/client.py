@@ -11,7 +11,7 @@ import functools
 import queue
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Optional, Union, overload
+from typing import Any, Callable, Literal, Optional, Union, overload
 
 from .config import Settings, Timeout
 from .errors import InvalidArgumentError, ResponseError
@@ -233,7 +233,7 @@ class Images:
         _, [plan] = self._plans(
             prompt, model=model, provider=provider, n=1, seed=None, options=options
         )
-        return iterate_job(self._client._start(plan))
+        return iterate_job(lambda: self._client._start(plan))
 
     def generate_many(
         self,
@@ -364,11 +364,12 @@ class Completions:
         if conversation is not None:
             params["conversation"] = conversation
         plan = provider_class.prepare(model, messages, **params)
-        job = self._client._start(plan)
-        if stream:
-            return _stream_chunks(job, model=model, provider=provider_class.__name__)
+        if stream:  # the job starts on the first next(), like every stream
+            return _stream_chunks(
+                lambda: self._client._start(plan), model=model, provider=provider_class.__name__
+            )
         content, found = [], None
-        for event in job:
+        for event in self._client._start(plan):
             if isinstance(event, JsonConversation):
                 found = event
             elif isinstance(event, (str, ImageResponse)) and not isinstance(event, ImagePreview):
@@ -381,10 +382,12 @@ class Completions:
         )
 
 
-def _stream_chunks(job: Job, *, model: str, provider: str) -> Iterator[ChatCompletionChunk]:
+def _stream_chunks(
+    start: Callable[[], Job], *, model: str, provider: str
+) -> Iterator[ChatCompletionChunk]:
     identity = ChatCompletion(model=model, provider=provider, choices=()).id
     conversation = None
-    for event in iterate_job(job):
+    for event in iterate_job(start):
         if isinstance(event, JsonConversation):
             conversation = event
         elif isinstance(event, (str, ImageResponse)) and not isinstance(event, ImagePreview):

@@ -35,6 +35,8 @@ class Space:
         self._sleep = sleep
         self._info: Optional[SpaceInfo] = None
         self._lock = threading.Lock()
+        self._fetching = False  # a job is fetching /config
+        self._waiters: list[threading.Event] = []  # jobs waiting for that fetch, woken when it ends
 
     def info(self, scope: Optional[CancelScope] = None) -> SpaceInfo:
         """The Space's Gradio version and API prefix, from ``/config``.
@@ -43,16 +45,49 @@ class Space:
             ProtocolError: ``/config`` is not a Gradio config (an HTML page means the Space
                 is sleeping, building or not a Gradio app).
         """
-        if self._info is None:
+        while self._info is None:
             with self._lock:
-                if self._info is None:
-                    self._info = call_with_retries(
-                        lambda: self._fetch_info(scope),
-                        what=f"/config of {self.space_id}",
-                        sleep=self._sleep,
-                        scope=scope,
-                    )
+                if self._info is not None:
+                    break
+                waiting = threading.Event() if self._fetching else None
+                if waiting is None:
+                    self._fetching = True
+                else:
+                    self._waiters.append(waiting)
+            if waiting is None:
+                self._fetch_once(scope)
+            else:
+                self._wait_for(waiting, scope)
         return self._info
+
+    def _fetch_once(self, scope: Optional[CancelScope]) -> None:
+        """Fetch ``/config`` for every job that needs it; wake them whatever the outcome."""
+        try:
+            self._info = call_with_retries(
+                lambda: self._fetch_info(scope),
+                what=f"/config of {self.space_id}",
+                sleep=self._sleep,
+                scope=scope,
+            )
+        finally:
+            with self._lock:
+                self._fetching = False
+                waiters, self._waiters = self._waiters, []
+            for waiter in waiters:
+                waiter.set()
+
+    @staticmethod
+    def _wait_for(woken: threading.Event, scope: Optional[CancelScope]) -> None:
+        """Wait for another job's fetch; this job's cancel or deadline ends the wait at once.
+
+        If that fetch failed, the caller loops round and fetches for itself.
+        """
+        if scope is None:
+            woken.wait()
+            return
+        with scope.abortable(woken.set):
+            woken.wait(scope.remaining())
+        scope.check()
 
     def _fetch_info(self, scope: Optional[CancelScope]) -> SpaceInfo:
         response = self.http.request(

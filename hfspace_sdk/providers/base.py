@@ -103,8 +103,10 @@ def start_plan(runtime: Runtime, plan: Plan) -> Job:
     )
 
 
-def iterate_job(job: Job) -> Iterator[Event]:
-    """A job's events as a generator that cancels the job when closed early."""
+def iterate_job(start: Callable[[], Job]) -> Iterator[Event]:
+    """A job's events as a generator: the job starts on the first ``next()`` and is cancelled
+    when the generator is closed early or dropped (an iterator never started starts nothing)."""
+    job = start()
     try:
         yield from job
     finally:
@@ -132,33 +134,21 @@ class _ClassOrInstanceMethod:
             except BaseException:
                 provider.close()
                 raise
-            return _ClosingIterator(events, provider)
+            return _closing(events, provider)
 
         return on_class
 
 
-class _ClosingIterator(Iterator[Event]):
-    """Events of a temporary provider, which is closed when they end or the iterator is closed."""
-
-    def __init__(self, events: Iterator[Event], provider: Provider) -> None:
-        self._events = events
-        self._provider = provider
-
-    def __next__(self) -> Event:
-        try:
-            return next(self._events)
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self) -> None:
-        """Stop the generation (cancelling its job) and close the temporary provider."""
-        close = getattr(self._events, "close", None)
-        try:
-            if close is not None:
-                close()
-        finally:
-            self._provider.close()
+def _closing(events: Iterator[Event], provider: Provider) -> Iterator[Event]:
+    """Events of a temporary provider, closed with the iteration (end, ``close()``, ``break``,
+    or the generator being dropped). Never started, it holds nothing: its job starts lazily."""
+    try:
+        yield from events
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
+        provider.close()
 
 
 class Provider(RuntimeOwner):
@@ -297,7 +287,7 @@ class Provider(RuntimeOwner):
         return self._iterate(plan)
 
     def _iterate(self, plan: Plan) -> Iterator[Event]:
-        return iterate_job(self._start(plan))
+        return iterate_job(lambda: self._start(plan))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._runtime.settings!r}>"

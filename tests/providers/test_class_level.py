@@ -35,14 +35,17 @@ def test_create_completion_on_the_class_uses_the_real_space_and_cleans_up(monkey
     assert [thread for thread in threading.enumerate() if thread not in threads_before] == []
 
 
-def test_class_level_closes_its_provider_when_abandoned(monkeypatch):
-    closed = []
-    monkeypatch.setattr(Provider, "close", lambda self: closed.append(type(self).__name__))
+def test_class_level_iterator_abandoned_before_start_starts_nothing(monkeypatch):
+    started = []
+    monkeypatch.setattr(Provider, "_start", lambda self, plan: started.append(plan))
+    threads_before = set(threading.enumerate())
     stream = BlackForestLabs_Flux1Schnell.create_completion(
         "flux", [{"role": "user", "content": "a fox"}]
     )
     stream.close()
-    assert closed == ["BlackForestLabs_Flux1Schnell"]
+    del stream
+    assert started == [], "the job starts on the first next(), so nothing ran"
+    assert [thread for thread in threading.enumerate() if thread not in threads_before] == []
 
 
 def test_class_level_bad_input_raises_at_once():
