@@ -114,9 +114,20 @@ def run_jobs(client: Client, indexes: range, job: Callable[[Client, int], int]) 
     return sum(counts)
 
 
-def live_jobs() -> int:
-    """Job objects still alive (the client and the test keep none once the calls return)."""
-    return sum(1 for obj in gc.get_objects() if isinstance(obj, Job))
+def live_jobs(settle_seconds: float = 2.0) -> int:
+    """Job objects still alive (the client and the test keep none once the calls return).
+
+    A worker that is just unwinding (its last deferred clean-up) may hold its job for a moment:
+    collect again until none is left or ``settle_seconds`` pass. A leak never reaches zero.
+    """
+    deadline = time.monotonic() + settle_seconds
+    settled = threading.Event()
+    while True:
+        gc.collect()
+        alive = sum(1 for obj in gc.get_objects() if isinstance(obj, Job))
+        if alive == 0 or time.monotonic() >= deadline:
+            return alive
+        settled.wait(0.05)  # nothing to wait on: a reference held by an unwinding frame
 
 
 def type_counts() -> Counter[str]:
