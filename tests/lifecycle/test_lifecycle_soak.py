@@ -137,6 +137,7 @@ def type_counts() -> Counter[str]:
 def test_a_thousand_jobs_leave_no_thread_descriptor_or_memory_behind(lookalikes, hub_url):
     settle()
     threads_before, fds_before = threads(), open_fds()
+    jobs_before = live_jobs(settle_seconds=0)  # other tests in this process may hold some
     started = time.monotonic()
     client = Client(**lookalikes.options(hub_url, max_workers=8))
 
@@ -153,7 +154,7 @@ def test_a_thousand_jobs_leave_no_thread_descriptor_or_memory_behind(lookalikes,
     client.close()
     settle()
     threads_after, fds_after = threads(), open_fds()
-    left_jobs = live_jobs()
+    left_jobs = live_jobs() - jobs_before
 
     print(
         f"\nsoak: {calls} calls = {jobs} jobs in {seconds:.1f} s ({jobs / seconds:.0f} jobs/s)\n"
@@ -169,6 +170,6 @@ def test_a_thousand_jobs_leave_no_thread_descriptor_or_memory_behind(lookalikes,
     assert join_extra_threads(threads_before, timeout=0) == [], "threads left after close()"
     assert threads_after <= threads_before
     assert fds_after == fds_before, "descriptors left open after close()"
-    assert left_jobs == 0, "jobs kept alive after they ended"
+    assert left_jobs <= 0, "the soak's jobs were kept alive after they ended"
     assert blocks_end - blocks_warm < BLOCKS_LIMIT, f"Python memory grew; types: {grown}"
     assert rss_end - rss_warm < RSS_LIMIT, "RSS grew"
