@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import queue
 import resource
+import statistics
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Optional
 
 PROMPT = "a red fox"
 SIZE = 256
@@ -70,7 +71,7 @@ class Bare:
                     break
         return self._finish(result[0]["url"], download)
 
-    def queue(self, download: bool, until_first_event: bool = False) -> Any:
+    def queue(self, download: bool, first_event: Optional[Callable[[], None]] = None) -> Any:
         session_hash = uuid.uuid4().hex
         body = {
             "data": [PROMPT, 0, True, SIZE, SIZE, 3.5, 1],
@@ -88,8 +89,9 @@ class Bare:
                 if not line.startswith(b"data: "):
                     continue
                 message = json.loads(line[6:])
-                if until_first_event and message["msg"] in ("log", "progress"):
-                    return message
+                if first_event is not None and message["msg"] in ("log", "progress"):
+                    first_event()
+                    first_event = None
                 if message["msg"] == "process_completed":
                     return self._finish(message["output"]["data"][0]["url"], download)
         raise RuntimeError("no result")
@@ -115,20 +117,23 @@ class HFSpace:
     def call(self, download: bool) -> Any:
         return self._generate("flux-schnell", "BlackForestLabs_Flux1Schnell", download)
 
-    def queue(self, download: bool, until_first_event: bool = False) -> Any:
-        if until_first_event:
-            job = self.client.submit(
-                "flux-dev",
-                PROMPT,
-                provider="BlackForestLabs_Flux1Dev",
-                width=SIZE,
-                height=SIZE,
-                num_inference_steps=1,
-            )
-            first = next(iter(job))
-            job.result()
-            return first
-        return self._generate("flux-dev", "BlackForestLabs_Flux1Dev", download)
+    def queue(self, download: bool, first_event: Optional[Callable[[], None]] = None) -> Any:
+        if first_event is None:
+            return self._generate("flux-dev", "BlackForestLabs_Flux1Dev", download)
+        job = self.client.submit(
+            "flux-dev",
+            PROMPT,
+            provider="BlackForestLabs_Flux1Dev",
+            width=SIZE,
+            height=SIZE,
+            num_inference_steps=1,
+        )
+        events = iter(job)
+        next(events)  # the Space's first message ("Using 1 GPU"), as the bare loop counts it
+        first_event()
+        for _ in events:
+            pass
+        return job.result()
 
     def _generate(self, model: str, provider: str, download: bool) -> Any:
         result = self.client.images.generate(
@@ -158,7 +163,7 @@ class GradioClient:
     def call(self, download: bool) -> Any:
         return self._client(download).predict(PROMPT, 0, True, SIZE, SIZE, 1, api_name="/infer")
 
-    def queue(self, download: bool, until_first_event: bool = False) -> Any:
+    def queue(self, download: bool) -> Any:
         return self._client(download).predict(
             PROMPT, 0, True, SIZE, SIZE, 3.5, 1, api_name="/infer"
         )
@@ -177,34 +182,53 @@ CLIENTS: dict[str, Callable[..., Any]] = {
 # --- scenarios -----------------------------------------------------------------------------------
 
 
+def turns(n: int) -> Iterator[None]:
+    """The measured calls of a sequential scenario, taken in lock-step with the other clients.
+
+    The orchestrator (``bench/run.py``) runs every client in its own process at once and lets
+    them take turns, one call each (A B C, C B A, ...): machine drift then hits all clients
+    alike. Protocol on standard streams: this process prints ``ready`` after its warm-up, then
+    for each ``go`` line it runs one call and prints ``done``; standard input closing ends it.
+    """
+    print("ready", flush=True)
+    for _ in range(n):
+        if sys.stdin.readline().strip() != "go":
+            raise RuntimeError("the orchestrator stopped before the last turn")
+        yield
+        print("done", flush=True)
+
+
 def sequential(client_name: str, config: dict[str, Any]) -> dict[str, Any]:
-    """``n`` generations one after the other; the first (warm-up) is not counted."""
+    """``n`` generations one after the other, each timed; the warm-up call is not counted."""
     client = CLIENTS[client_name](config["url"])
     run = getattr(client, config["protocol"])
     run(config["download"])  # warm-up: /config, connections, imports
     before = _usage()
-    started = time.perf_counter()
-    for _ in range(config["n"]):
+    times = []
+    for _ in turns(config["n"]):
+        started = time.perf_counter()
         run(config["download"])
-    seconds = time.perf_counter() - started
+        times.append(time.perf_counter() - started)
     after = _usage()
     return {
-        "per_call": seconds / config["n"],
+        "per_call": statistics.median(times),
         "cpu_per_call": (after["cpu"] - before["cpu"]) / config["n"],
     }
 
 
 def first_event(client_name: str, config: dict[str, Any]) -> dict[str, Any]:
-    """Time from submitting a queued job to its first progress event."""
+    """Time from submitting a queued job to its first event (the job then runs to its end,
+    untimed, so that no job is left running on the Space)."""
     client = CLIENTS[client_name](config["url"])
     client.queue(False)  # warm-up
-    times = []
-    for _ in range(config["n"]):
+    times: list[float] = []
+    for _ in turns(config["n"]):
         started = time.perf_counter()
-        client.queue(False, until_first_event=True)
-        times.append(time.perf_counter() - started)
-    times.sort()
-    return {"first_event": times[len(times) // 2]}
+        client.queue(
+            False,
+            first_event=lambda started=started: times.append(time.perf_counter() - started),
+        )
+    return {"first_event": statistics.median(times)}
 
 
 def throughput(client_name: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -283,9 +307,9 @@ def _gradio_client_waves(client: GradioClient, jobs: int, in_flight: int) -> int
 
 
 def import_time(client_name: str, config: dict[str, Any]) -> dict[str, Any]:
-    """Seconds to import the module in this fresh process."""
+    """Seconds to run an import statement in this fresh process."""
     started = time.perf_counter()
-    __import__(config["module"])
+    exec(config["statement"], {})
     return {"import_seconds": time.perf_counter() - started}
 
 

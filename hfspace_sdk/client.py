@@ -192,7 +192,8 @@ class Images:
         bar = ProgressBar(progress, description=str(prompt)[:40])
         jobs = [self._client._start(plan) for plan in plans]
         try:
-            finals = [_final_image(job, bar if len(jobs) == 1 else None) for job in jobs]
+            shown = bar if len(jobs) == 1 and bar.enabled else None
+            finals = [_final_image(job, shown) for job in jobs]
             if len(jobs) > 1:
                 bar.count_done(len(jobs))
         except BaseException:
@@ -293,6 +294,10 @@ def _put_indexed(finished: queue.SimpleQueue[tuple[int, Job]], index: int, job: 
 
 def _final_image(job: Job, bar: Optional[ProgressBar]) -> ImageResponse:
     """Consume a job and return its final image (previews are only shown on the bar)."""
+    if bar is None:
+        # Nobody watches the events: wait for the end, then read them all at once. The
+        # caller's thread wakes once per job instead of once per event.
+        job.result()
     final: Optional[ImageResponse] = None
     for event in job:
         if bar is not None:

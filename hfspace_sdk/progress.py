@@ -27,6 +27,11 @@ class ProgressBar:
                 ) from exc
             self._bar = tqdm(total=None, desc=description, unit="step", leave=True)
 
+    @property
+    def enabled(self) -> bool:
+        """True while a bar is shown."""
+        return self._bar is not None
+
     def update(self, event: Event) -> None:
         """Show a Space's progress: steps done of the total, and its status text."""
         if self._bar is None or not isinstance(event, Reasoning):

@@ -208,15 +208,17 @@ def build_flux_dev(options: AppOptions) -> Any:
         h = _clamp(_as_int(height, 1024), 1, RENDER_MAX_SIZE)
         steps = max(1, _as_int(num_inference_steps, 28))
         text = prompt or ""
-        # Two previews (variants 1 and 2), after about a third and two thirds of the steps.
-        preview_after = [max(0, steps // 3 - 1), max(0, 2 * steps // 3 - 1)]
+        # Up to two previews (variants 1 and 2), after about a third and two thirds of the
+        # steps: at distinct steps before the last, whose image is the final one (so a 1-step
+        # call yields the final image only, as a Schnell-like zero-compute Space would).
+        preview_after = sorted({max(0, steps // 3 - 1), max(0, 2 * steps // 3 - 1)} - {steps - 1})
         for i, pause in enumerate(step_pauses(options, steps)):
             progress((i, steps), desc=PROGRESS_DESC)
             if pause:
                 time.sleep(pause)
-            for variant, after in enumerate(preview_after, start=1):
-                if after == i:
-                    yield render_image(seed, text, w, h, variant=variant), seed
+            if i in preview_after:
+                variant = preview_after.index(i) + 1
+                yield render_image(seed, text, w, h, variant=variant), seed
         yield render_image(seed, text, w, h), seed
 
     def load_cached_example(prompt: str) -> tuple[Image.Image, int]:

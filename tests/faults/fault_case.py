@@ -18,9 +18,11 @@ test) rather than failing every scenario whose error creates a reference cycle.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
+import socket
 import threading
 import time
 from collections.abc import Mapping
@@ -296,7 +298,10 @@ class Case:
         # close() and with every SDK thread ended, without waiting for the garbage collector.
         lingering = self._lingering_sockets()
         if lingering:
-            problems.append(f"sockets: {len(lingering)} socket(s) still open after close()")
+            problems.append(
+                f"sockets: {len(lingering)} socket(s) still open after close(): "
+                f"{[_addresses(fd) for fd in lingering]}"
+            )
         if self.server is not None:
             left = self.server.wait_for_clients(_SOCKET_WAIT)
             if left:
@@ -321,16 +326,44 @@ class Case:
     def _lingering_sockets(self) -> list[int]:
         """Sockets opened since the baseline that are still open, other than the server's."""
         own = self.server.own_fds() if self.server is not None else set()
+        port = self.server.port if self.server is not None else None
         return [
             fd
             for fd, target in _fds().items()
-            if target.startswith("socket:") and self._fds.get(fd) != target and fd not in own
+            if target.startswith("socket:")
+            and self._fds.get(fd) != target
+            and fd not in own
+            and not _accepted_by_server(fd, port)
         ]
 
     def close(self) -> None:
         self._retry_logger.removeHandler(self._retry_counter)
         self._retry_logger.setLevel(self._old_level)
         self._retry_logger.propagate = True
+
+
+def _addresses(fd: int) -> tuple[Any, Any]:
+    """A socket's (local, peer) addresses, read through a duplicate of its descriptor."""
+    try:
+        duplicate = socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM)
+    except OSError:
+        return (None, None)
+    with duplicate:
+        local: Any = None
+        peer: Any = None
+        with contextlib.suppress(OSError):
+            local = duplicate.getsockname()
+        with contextlib.suppress(OSError):
+            peer = duplicate.getpeername()
+        return (local, peer)
+
+
+def _accepted_by_server(fd: int, port: Optional[int]) -> bool:
+    """True for a server-side socket of the fault server that its accept loop has not yet
+    registered (the client connected and left just before the check): its local port is the
+    server's. A client socket has the server's port at the other end."""
+    local, _ = _addresses(fd)
+    return port is not None and isinstance(local, tuple) and local[1] == port
 
 
 def _full(pattern: str, path: str) -> bool:

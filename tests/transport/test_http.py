@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import http.server
 import threading
 
 import pytest
+import requests
 from gradio_answers import BASE
 
 from hfspace_sdk.config import Settings
-from hfspace_sdk.errors import HFSpaceError
+from hfspace_sdk.errors import HFSpaceError, SpaceConnectionError
 from hfspace_sdk.http import HttpClient
 
 
@@ -134,3 +136,55 @@ def test_an_error_status_gives_the_session_back(mocked):
             client.request("GET", f"{BASE}/missing", space=None)
     assert len(client._sessions) == 1
     client.close()
+
+
+class _RecordingProxy(http.server.BaseHTTPRequestHandler):
+    """A plain-http proxy that answers every request itself and records the URL it was asked."""
+
+    seen: list[str] = []
+
+    def do_GET(self) -> None:
+        type(self).seen.append(self.path)
+        body = b'{"ok": true}'
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_environment_proxies_are_honoured_and_read_once_per_origin(monkeypatch):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _RecordingProxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    reads: list[str] = []
+    original = requests.sessions.get_environ_proxies
+
+    def counting(url, no_proxy=None):  # type: ignore[no-untyped-def]
+        reads.append(url)
+        return original(url, no_proxy=no_proxy)
+
+    monkeypatch.setattr(requests.sessions, "get_environ_proxies", counting)
+    for name in ("http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.server_address[1]}")
+    monkeypatch.setenv("NO_PROXY", "direct.invalid")
+    _RecordingProxy.seen = []
+    client = HttpClient(Settings.from_options(environ={}, timeout=5))
+    try:
+        for _ in range(3):
+            response = client.request("GET", "http://space.invalid/ping", space=None)
+            assert response.json() == {"ok": True}
+        assert _RecordingProxy.seen == ["http://space.invalid/ping"] * 3
+        assert reads == ["http://space.invalid/ping"]  # the environment was read once
+        with pytest.raises(SpaceConnectionError):  # NO_PROXY: sent directly, and .invalid fails
+            client.request("GET", "http://direct.invalid/ping", space=None)
+        assert len(_RecordingProxy.seen) == 3
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()
+        thread.join()
