@@ -128,6 +128,7 @@ def in_lockstep(
             assert process.stdin is not None and process.stdout is not None
             process.stdin.close()
             stdout = process.stdout.read()  # not communicate(): it would skip what readline buffered
+            process.stdout.close()
             process.wait(timeout=600)
             log.seek(0)
             results[client] = _result(client, scenario, stdout, log.read(), process.returncode)

@@ -116,13 +116,14 @@ def parse_space_urls(text: str) -> dict[str, str]:
 def _check_http_url(name: str, url: Any) -> str:
     if not isinstance(url, str):
         raise InvalidArgumentError(f"{name} must be a URL string, not {type(url).__name__}")
+    stripped = url.strip()
     if any(
         character.isspace() or ord(character) < 32 or ord(character) == 127
-        for character in url.strip()
+        for character in stripped
     ):
         raise InvalidArgumentError(f"{name} must not contain spaces or control characters")
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(stripped)
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError as exc:
         raise InvalidArgumentError(f"{name} is not a valid URL: {exc}") from None
@@ -132,7 +133,7 @@ def _check_http_url(name: str, url: Any) -> str:
         raise InvalidArgumentError(
             f"{name} must not contain a query, fragment or credentials: {url!r}"
         )
-    return url.strip().rstrip("/")
+    return stripped.rstrip("/")
 
 
 # printable ASCII; inner spaces allowed (g4f's anonymous "[object Object]"), no line breaks

@@ -344,21 +344,22 @@ class HttpClient:
         record = _InFlight()
         _in_flight.request = record
         abortable = scope.abortable(record.abort) if scope is not None else nullcontext()
+        timeout = (timeouts.connect, read)
         try:
-            with abortable:
-                response = self._send(
-                    session, method, url, headers, (timeouts.connect, read), stream, space, kwargs
-                )
-        except requests.RequestException as exc:
-            self._give_back(session)
-            raise self._translate(exc, url, space, scope, read) from exc
-        except OSError as exc:  # e.g. an unreadable CA bundle named by REQUESTS_CA_BUNDLE
-            self._give_back(session)
-            raise SpaceConnectionError(
-                f"Request to {_host(url)} failed: {exc.strerror or type(exc).__name__}", space=space
-            ) from exc
+            try:
+                with abortable:
+                    response = self._send(
+                        session, method, url, headers, timeout, stream, space, kwargs
+                    )
+            except requests.RequestException as exc:
+                raise self._translate(exc, url, space, scope, read) from exc
+            except OSError as exc:  # e.g. an unreadable CA bundle named by REQUESTS_CA_BUNDLE
+                raise SpaceConnectionError(
+                    f"Request to {_host(url)} failed: {exc.strerror or type(exc).__name__}",
+                    space=space,
+                ) from exc
         except BaseException:
-            self._give_back(session)
+            self._give_back(session)  # whatever went wrong, the session is free again
             raise
         finally:
             _in_flight.request = None
