@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names load on first use
-    from .client import Client, GenerationResult
+    from .client import Client
     from .completions import ChatCompletion, ChatCompletionChunk
     from .config import Settings, Timeout
     from .errors import (
@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
         Provider,
         Voodoohop_Flux1Schnell,
     )
+    from .resources.images import GenerationResult
 
 # The public names are loaded on first use (PEP 562), so `import hfspace_sdk` stays cheap and
 # a script pays only for what it touches (requests, the providers, the client).
@@ -63,7 +64,7 @@ _LOCATIONS: dict[str, str] = {
     "Event": ".events",
     "FluxDev": ".providers",
     "G4F": ".providers",
-    "GenerationResult": ".client",
+    "GenerationResult": ".resources.images",
     "HFSpaceError": ".errors",
     "HuggingSpace": ".providers",
     "Image": ".images",

@@ -5,22 +5,25 @@ The environment (``HF_TOKEN``, ``HF_ENDPOINT``) is read when settings are built,
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 from urllib.parse import urlsplit
 
 from .errors import InvalidArgumentError
 
 __all__ = [
     "DEFAULT_HUB_URL",
+    "OPTIONS",
     "SPACE_URLS_ENV",
     "Settings",
     "Timeout",
+    "configure",
     "default_space_url",
     "parse_space_urls",
 ]
@@ -176,69 +179,110 @@ def _check_space_id(space_id: Any) -> str:
     return space_id.lower()
 
 
+def _check_space_urls(space_urls: Any) -> Mapping[str, str]:
+    if not isinstance(space_urls, Mapping):
+        raise InvalidArgumentError("space_urls must be a mapping of Space id to base URL")
+    return MappingProxyType(
+        {
+            _check_space_id(space): _check_http_url(f"space_urls[{space!r}]", url)
+            for space, url in space_urls.items()
+        }
+    )
+
+
+def _check_max_workers(max_workers: Any) -> int:
+    if isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1:
+        raise InvalidArgumentError(
+            f"max_workers must be a positive whole number, not {max_workers!r}"
+        )
+    return max_workers
+
+
+def _check_sleep(sleep: Any) -> Optional[Callable[[float], None]]:
+    if sleep is not None and not callable(sleep):
+        raise InvalidArgumentError(f"retry_sleep must be a function of seconds, not {sleep!r}")
+    return sleep  # type: ignore[no-any-return]
+
+
+def _empty_mapping() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True, repr=False)
 class Settings:
-    """Everything a provider or client is configured with. Build with :meth:`from_options`."""
+    """Everything a client or provider is configured with: the one list of options.
 
-    space_urls: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    Build it directly (every value explicit, the environment not read) or with
+    :meth:`from_options` (unset options from the environment); either way each value is checked
+    here, once. ``Client(settings=...)`` and every provider accept one; keywords given beside it
+    override its fields.
+
+    Attributes:
+        space_urls: Space id (``"owner/name"``, any case) → base URL, for duplicated or local
+            Spaces. Every request meant for that Space goes there.
+        hub_url: the Hugging Face hub.
+        hf_token: an HF access token, used for ZeroGPU tokens (sent to the hub only).
+        cookies: hub cookies, used only when given.
+        proxy: an http(s) proxy URL for every request.
+        timeout: a :class:`Timeout`, or seconds for a whole job.
+        max_workers: threads in the job pool.
+        retry_sleep: how to wait between retries of idempotent requests (ZeroGPU tokens,
+            ``/config``), called with the seconds to wait. ``None`` waits on the job's own
+            clock, so a cancel ends the wait at once. Tests pass a recorder so they never wait.
+
+    Raises:
+        InvalidArgumentError: an option has the wrong type or form (credentials not echoed).
+    """
+
+    space_urls: Mapping[str, str] = field(default_factory=_empty_mapping)
     hub_url: str = DEFAULT_HUB_URL
     hf_token: Optional[str] = None
-    cookies: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    cookies: Mapping[str, str] = field(default_factory=_empty_mapping)
     proxy: Optional[str] = None
     timeout: Timeout = field(default_factory=Timeout)
     max_workers: int = 8
+    retry_sleep: Optional[Callable[[float], None]] = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        checked = {
+            "space_urls": _check_space_urls(self.space_urls),
+            "hub_url": _check_http_url("hub_url", self.hub_url),
+            "hf_token": None
+            if self.hf_token is None
+            else check_credential("hf_token", self.hf_token),
+            "cookies": MappingProxyType(check_cookies(self.cookies)),
+            "proxy": None if self.proxy is None else _check_http_url("proxy", self.proxy),
+            "timeout": Timeout.coerce(self.timeout),
+            "max_workers": _check_max_workers(self.max_workers),
+            "retry_sleep": _check_sleep(self.retry_sleep),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)  # frozen: normalise in place, once
 
     @classmethod
     def from_options(
-        cls,
-        *,
-        space_urls: Optional[Mapping[str, str]] = None,
-        hub_url: Optional[str] = None,
-        hf_token: Optional[str] = None,
-        cookies: Optional[Mapping[str, str]] = None,
-        proxy: Optional[str] = None,
-        timeout: Union[Timeout, float, None] = None,
-        max_workers: Optional[int] = None,
-        environ: Optional[Mapping[str, str]] = None,
+        cls, *, environ: Optional[Mapping[str, str]] = None, **options: Any
     ) -> Settings:
-        """Validate the keyword options; fill the rest from the environment and defaults.
+        """Settings from keyword options; options left out (or ``None``) come from the
+        environment, then the defaults.
 
         Reads ``HF_TOKEN`` (when ``hf_token`` is not given), ``HF_ENDPOINT`` (when ``hub_url``
         is not given) and ``HFSPACE_SPACE_URLS`` (when ``space_urls`` is not given).
 
         Raises:
-            InvalidArgumentError: an option has the wrong type or form.
+            InvalidArgumentError: an unknown option, or a value of the wrong type or form.
         """
+        given = _given(options)
         env = os.environ if environ is None else environ
-        if space_urls is None and env.get(SPACE_URLS_ENV):
-            space_urls = parse_space_urls(env[SPACE_URLS_ENV])
-        if space_urls is not None and not isinstance(space_urls, Mapping):
-            raise InvalidArgumentError("space_urls must be a mapping of Space id to base URL")
-        urls = {
-            _check_space_id(space): _check_http_url(f"space_urls[{space!r}]", url)
-            for space, url in (space_urls or {}).items()
-        }
-        checked_cookies = check_cookies(cookies) if cookies is not None else {}
-        token = hf_token if hf_token is not None else env.get("HF_TOKEN") or None
-        if token is not None:
-            token = check_credential("hf_token", token)
-        if max_workers is not None and (
-            isinstance(max_workers, bool) or not isinstance(max_workers, int) or max_workers < 1
-        ):
-            raise InvalidArgumentError(
-                f"max_workers must be a positive whole number, not {max_workers!r}"
-            )
-        return cls(
-            space_urls=MappingProxyType(urls),
-            hub_url=_check_http_url(
-                "hub_url", hub_url or env.get("HF_ENDPOINT") or DEFAULT_HUB_URL
-            ),
-            hf_token=token,
-            cookies=MappingProxyType(checked_cookies),
-            proxy=_check_http_url("proxy", proxy) if proxy is not None else None,
-            timeout=Timeout.coerce(timeout),
-            max_workers=max_workers or 8,
-        )
+        for option, (variable, parse) in _ENVIRONMENT.items():
+            if option not in given and env.get(variable):
+                given[option] = parse(env[variable])
+        return cls(**given)
+
+    def replace(self, **options: Any) -> Settings:
+        """A copy with the options given (not ``None``) changed, checked like the rest."""
+        given = _given(options)
+        return dataclasses.replace(self, **given) if given else self
 
     def space_url(self, space_id: str) -> str:
         """The base URL of a Space: the ``space_urls`` override, else its ``*.hf.space`` host."""
@@ -251,3 +295,37 @@ class Settings:
             f"proxy={'***' if self.proxy else None}, timeout={self.timeout!r}, "
             f"max_workers={self.max_workers})"
         )
+
+
+#: The option names: the fields of :class:`Settings`, the one place they are defined.
+OPTIONS = tuple(option.name for option in dataclasses.fields(Settings))
+#: Options an environment variable supplies when not given, and how its text is read.
+_ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "space_urls": (SPACE_URLS_ENV, parse_space_urls),
+    "hf_token": ("HF_TOKEN", str),
+    "hub_url": ("HF_ENDPOINT", str),
+}
+
+
+def _given(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The options that were given (``None`` means "not given"), unknown names refused."""
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise InvalidArgumentError(
+            f"Unknown option {', '.join(unknown)}; the options are {', '.join(OPTIONS)}"
+        )
+    return {name: value for name, value in options.items() if value is not None}
+
+
+def configure(settings: Optional[Settings], **options: Any) -> Settings:
+    """The settings of a new client or provider: ``settings`` with ``options`` over it, or,
+    without ``settings``, the options over the environment and defaults.
+
+    Raises:
+        InvalidArgumentError: ``settings`` is not a :class:`Settings`, or a bad option.
+    """
+    if settings is None:
+        return Settings.from_options(**options)
+    if not isinstance(settings, Settings):
+        raise InvalidArgumentError(f"settings must be a Settings, not {type(settings).__name__}")
+    return settings.replace(**options)

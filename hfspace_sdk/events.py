@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 from urllib.parse import quote_plus, unquote
 
 __all__ = [
@@ -128,6 +128,22 @@ class ImageResponse:
         self.urls: list[str] = [urls] if isinstance(urls, str) else list(urls)
         self.alt = alt
         self.options: dict[str, Any] = dict(options or {})
+        self._download: Optional[Callable[[str], bytes]] = None
+
+    def download_with(self, download: Callable[[str], bytes]) -> None:
+        """Fetch these images with ``download`` (``url`` → bytes) in :meth:`save` and Jupyter.
+
+        The SDK sets it to the downloader of the client or provider that made the images, so
+        their proxy and timeouts apply (even after it is closed); otherwise defaults apply.
+        """
+        self._download = download
+
+    def _images(self) -> list[Any]:
+        from .images import Image  # downloads live outside this pure module
+
+        download = getattr(self, "_download", None)
+        extra = {} if download is None else {"_downloader": download}
+        return [Image(url=url, revised_prompt=self.alt, **extra) for url in self.urls]
 
     @property
     def images(self) -> list[str]:
@@ -151,15 +167,16 @@ class ImageResponse:
 
         File names come from the prompt, never from the server's path. Returns the paths.
         """
-        from .images import Image, ImagesResponse  # downloads live outside this pure module
+        from .images import ImagesResponse
 
-        images = [Image(url=url, revised_prompt=self.alt) for url in self.urls]
-        return ImagesResponse.now(model="", provider="", data=images).save(directory)
+        return ImagesResponse.now(model="", provider="", data=self._images()).save(directory)
 
     def _repr_html_(self) -> str:
-        from .images import Image
+        return "".join(image._repr_html_() for image in self._images())
 
-        return "".join(Image(url=url, revised_prompt=self.alt)._repr_html_() for url in self.urls)
+    def __getstate__(self) -> dict[str, Any]:
+        # the downloader holds connections: a pickled response downloads with defaults
+        return {key: value for key, value in self.__dict__.items() if key != "_download"}
 
     def __str__(self) -> str:
         return self.to_string()

@@ -282,6 +282,11 @@ class HttpClient:
         self._closed = False
         self._streaming_sessions: dict[int, requests.Session] = {}
 
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called: no new request is sent."""
+        return self._closed
+
     def _lease(self) -> requests.Session:
         """An idle session, or a new one: each session serves one request at a time."""
         if self._closed:

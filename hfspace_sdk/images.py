@@ -15,18 +15,18 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from .cancel import CancelScope
-from .errors import InvalidArgumentError, ProtocolError
+from .config import Settings
+from .errors import HFSpaceError, InvalidArgumentError, ProtocolError
+from .http import HttpClient
 from .media import sniff_image_type
-
-if TYPE_CHECKING:
-    from .http import HttpClient
 
 __all__ = [
     "MAX_DOWNLOAD_BYTES",
     "Image",
+    "ImageDownloader",
     "ImagesResponse",
     "download_image",
     "file_name_for",
@@ -146,15 +146,39 @@ def _in_format_of(target: Path, data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def _default_downloader(url: str) -> bytes:
-    from .config import Settings
-    from .http import HttpClient
+class ImageDownloader:
+    """Downloads images with one client's settings (proxy, timeouts; never credentials).
 
-    http = HttpClient(Settings.from_options())
-    try:
-        return download_image(http, url)
-    finally:
-        http.close()
+    While the client is open its connections are used; once it is closed (before or during a
+    download) a short-lived connection with the same settings is, so results outlive their
+    client.
+    """
+
+    def __init__(self, settings: Settings, http: Optional[HttpClient] = None) -> None:
+        self._settings = settings
+        self._http = http
+
+    def __call__(self, url: str) -> bytes:
+        http = self._http
+        if http is not None and not http.closed:
+            try:
+                return download_image(http, url)
+            except HFSpaceError:
+                if not http.closed:
+                    raise
+        temporary = HttpClient(self._settings)
+        try:
+            return download_image(temporary, url)
+        finally:
+            temporary.close()
+
+    def __repr__(self) -> str:
+        return f"<ImageDownloader {self._settings!r}>"
+
+
+def _default_downloader(url: str) -> bytes:
+    """For images made outside a client: default settings, read from the environment now."""
+    return ImageDownloader(Settings.from_options())(url)
 
 
 @dataclass(frozen=True)

@@ -242,11 +242,14 @@ class JobRunner:
         job._future.add_done_callback(lambda _: self._forget(job))
         return job
 
+    def active(self) -> list[Job]:
+        """The jobs started here that have not finished yet."""
+        with self._lock:
+            return list(self._jobs)
+
     def cancel_all(self) -> None:
         """Cancel every job in flight; the pool stays usable."""
-        with self._lock:
-            jobs = list(self._jobs)
-        for job in jobs:
+        for job in self.active():
             job.cancel()
 
     def _forget(self, job: Job) -> None:

@@ -17,6 +17,7 @@ __all__ = [
     "ASPECT_RATIOS",
     "MAX_DIMENSION",
     "MAX_PROMPT_CHARS",
+    "as_messages",
     "floor_to_multiple_of_8",
     "format_prompt",
     "image_prompt",
@@ -196,6 +197,14 @@ def validate_messages(messages: Any) -> list[dict[str, Any]]:
         _require_unicode(f"prompt text of messages[{index}]", to_string(content))
         checked.append(dict(message))
     return checked
+
+
+def as_messages(messages: Any) -> Any:
+    """A prompt string as a one-message conversation; anything else as it is (providers check
+    conversations with :func:`validate_messages`)."""
+    if isinstance(messages, str):
+        return [{"role": "user", "content": messages}]
+    return messages
 
 
 def to_string(value: Any) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Callable, Optional, TypeVar
+from typing import Callable, Optional, TypeVar, Union
 
 from .cancel import CancelScope
-from .config import Settings
+from .config import OPTIONS, Settings, Timeout, configure
 from .gradio.space import Space, SpaceDirectory
 from .http import HttpClient
-from .jobs import JobRunner
+from .images import ImageDownloader
+from .jobs import Job, JobRunner
 from .zerogpu import ZeroGPUCredentials, acquire_zerogpu_credentials
 
 __all__ = ["Runtime", "RuntimeOwner"]
@@ -18,19 +19,18 @@ _Owner = TypeVar("_Owner", bound="RuntimeOwner")
 
 
 class Runtime:
-    """Shared by every job of one provider instance (and by the providers it delegates to).
+    """Shared by every job of one provider instance or client (and the providers it routes to).
 
     No I/O happens when it is built; the pool and sessions start on first use.
     """
 
-    def __init__(
-        self, settings: Settings, *, sleep: Optional[Callable[[float], None]] = None
-    ) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.http = HttpClient(settings)
-        self.spaces = SpaceDirectory(settings, self.http, sleep=sleep)
+        self.spaces = SpaceDirectory(settings, self.http, sleep=settings.retry_sleep)
         self.jobs = JobRunner(settings.max_workers)
-        self._sleep = sleep
+        #: Downloads images with these settings; still works once the runtime is closed.
+        self.download = ImageDownloader(settings, self.http)
 
     def space(self, space_id: str) -> Space:
         """The Space with this id, honouring ``space_urls``."""
@@ -52,7 +52,7 @@ class Runtime:
             uuid=uuid,
             cookies=cookies,
             scope=scope,
-            sleep=self._sleep,
+            sleep=self.settings.retry_sleep,
         )
 
     def close(self) -> None:
@@ -62,12 +62,50 @@ class Runtime:
 
 
 class RuntimeOwner:
-    """Closing and ``with`` for the objects that own a :class:`Runtime` (providers, clients)."""
+    """What clients and providers share: their options, ``close()``, ``with`` and their jobs.
 
-    _runtime: Runtime
+    Every option is keyword-only and is a field of :class:`~hfspace_sdk.Settings` (see there
+    for its meaning and check). Pass ``settings=`` to start from a :class:`Settings`; options
+    given beside it override its fields. Without ``settings``, options left out come from the
+    environment (``HF_TOKEN``, ``HF_ENDPOINT``, ``HFSPACE_SPACE_URLS``), then the defaults.
+    Nothing is sent until the first call.
+
+    Raises:
+        InvalidArgumentError: a bad option (credentials are never echoed).
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: Optional[Settings] = None,
+        space_urls: Optional[Mapping[str, str]] = None,
+        hub_url: Optional[str] = None,
+        hf_token: Optional[str] = None,
+        cookies: Optional[Mapping[str, str]] = None,
+        proxy: Optional[str] = None,
+        timeout: Union[Timeout, float, None] = None,
+        max_workers: Optional[int] = None,
+        retry_sleep: Optional[Callable[[float], None]] = None,
+    ) -> None:
+        # The keywords above are Settings' fields (a test pins that); pass them all on by name.
+        options = {name: value for name, value in locals().items() if name in OPTIONS}
+        self._runtime = Runtime(configure(settings, **options))
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in use (secrets hidden in their repr)."""
+        return self._runtime.settings
+
+    def active_jobs(self) -> list[Job]:
+        """The jobs started here that have not finished yet (queued or running)."""
+        return self._runtime.jobs.active()
 
     def close(self) -> None:
-        """Cancel running jobs and release threads and connections. Idempotent."""
+        """Cancel running jobs and release threads and connections. Idempotent.
+
+        Results already returned stay usable: their images download on short-lived
+        connections with these settings.
+        """
         self._runtime.close()
 
     def __enter__(self: _Owner) -> _Owner:
@@ -75,3 +113,6 @@ class RuntimeOwner:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._runtime.settings!r}>"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from ..client import PROVIDERS, Client
+from ..client import Client
 from ..completions import ChatCompletion
 from ..config import SPACE_URLS_ENV, parse_space_urls
 from ..errors import (
@@ -24,6 +24,7 @@ from ..errors import (
 from ..events import Event, ImagePreview, ImageResponse, Reasoning
 from ..images import file_name_for, save_image_bytes
 from ..providers import Provider
+from ..providers.registry import PROVIDERS
 from .arguments import parse_arguments
 from .constants import (
     _LOOKALIKE_PYTHON_ENV,

@@ -6,14 +6,18 @@ from .flux_dev import BlackForestLabs_Flux1Dev, FluxDev
 from .flux_schnell import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
 from .g4f import G4F
 from .janus import DeepseekAI_JanusPro7b
+from .registry import PROVIDERS, ProviderChoice, resolve_provider
 
 __all__ = [
     "G4F",
+    "PROVIDERS",
     "BlackForestLabs_Flux1Dev",
     "BlackForestLabs_Flux1Schnell",
     "DeepseekAI_JanusPro7b",
     "FluxDev",
     "HuggingSpace",
     "Provider",
+    "ProviderChoice",
     "Voodoohop_Flux1Schnell",
+    "resolve_provider",
 ]

@@ -76,6 +76,7 @@ class HuggingSpace(Provider):
 
     label = "HuggingSpace"
     url = "https://huggingface.co/spaces"
+    #: The fallback order. ``FluxDev`` is left out: ``G4F`` already routes flux models to it.
     providers: ClassVar[tuple[type[Provider], ...]] = (
         BlackForestLabs_Flux1Dev,
         BlackForestLabs_Flux1Schnell,

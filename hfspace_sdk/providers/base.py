@@ -12,12 +12,11 @@ import inspect
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Optional, Union
+from typing import Any, Callable, ClassVar, Optional
 
 from ..cancel import CancelScope
-from ..config import Settings, Timeout
 from ..errors import InvalidArgumentError, ModelNotSupportedError
-from ..events import Event, Reasoning
+from ..events import Event, ImageResponse, Reasoning
 from ..gradio.messages import Log, Progress, TransportEvent
 from ..jobs import Job
 from ..params import check_model
@@ -97,10 +96,24 @@ def status_for(event: TransportEvent) -> Optional[Reasoning]:
 def start_plan(runtime: Runtime, plan: Plan) -> Job:
     """Run a plan as a job on the runtime's pool, under the runtime's total timeout."""
     return runtime.jobs.start(
-        lambda scope: plan.run(runtime, scope),
+        lambda scope: _with_downloads(plan.run(runtime, scope), runtime),
         total_seconds=runtime.settings.timeout.total,
         name=f"{plan.provider_name} job",
     )
+
+
+def _with_downloads(events: Iterator[Event], runtime: Runtime) -> Iterator[Event]:
+    """The events, their images set to download with the runtime's settings (proxy, timeouts),
+    even after it is closed."""
+    try:
+        for event in events:
+            if isinstance(event, ImageResponse):
+                event.download_with(runtime.download)
+            yield event
+    finally:
+        events_close = getattr(events, "close", None)
+        if events_close is not None:
+            events_close()
 
 
 def iterate_job(start: Callable[[], Job]) -> Iterator[Event]:
@@ -152,18 +165,9 @@ def _closing(events: Iterator[Event], provider: Provider) -> Iterator[Event]:
 
 
 class Provider(RuntimeOwner):
-    """Base of every provider. Configure per instance; every option is keyword-only.
-
-    Args:
-        space_urls: Space id (``"owner/name"``, any case) → base URL, for duplicated or local
-            Spaces. Every request meant for that Space goes there, including those this
-            provider makes through another one.
-        hub_url: the Hugging Face hub (default: ``HF_ENDPOINT``, else https://huggingface.co).
-        hf_token: an HF access token for ZeroGPU tokens (default: ``HF_TOKEN``).
-        cookies: hub cookies, used only when given.
-        proxy: an http(s) proxy URL for every request.
-        timeout: a :class:`Timeout`, or seconds for a whole job.
-        max_workers: threads in the job pool (default 8).
+    """Base of every provider. Configure per instance with keyword-only options, or a
+    :class:`~hfspace_sdk.Settings` (see :class:`~hfspace_sdk.runtime.RuntimeOwner`).
+    ``space_urls`` also covers the requests this provider makes through another one.
 
     Thread-safe: one instance may serve many threads; close it (or use ``with``) when done.
     """
@@ -182,30 +186,6 @@ class Provider(RuntimeOwner):
     models: ClassVar[list[str]] = []
     image_models: ClassVar[list[str]] = []
     vision_models: ClassVar[list[str]] = []
-
-    def __init__(
-        self,
-        *,
-        space_urls: Optional[Mapping[str, str]] = None,
-        hub_url: Optional[str] = None,
-        hf_token: Optional[str] = None,
-        cookies: Optional[Mapping[str, str]] = None,
-        proxy: Optional[str] = None,
-        timeout: Union[Timeout, float, None] = None,
-        max_workers: Optional[int] = None,
-        _runtime: Optional[Runtime] = None,
-    ) -> None:
-        self._runtime = _runtime or Runtime(
-            Settings.from_options(
-                space_urls=space_urls,
-                hub_url=hub_url,
-                hf_token=hf_token,
-                cookies=cookies,
-                proxy=proxy,
-                timeout=timeout,
-                max_workers=max_workers,
-            )
-        )
 
     # --- g4f's model helpers -------------------------------------------------------------
 
@@ -289,5 +269,3 @@ class Provider(RuntimeOwner):
     def _iterate(self, plan: Plan) -> Iterator[Event]:
         return iterate_job(lambda: self._start(plan))
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self._runtime.settings!r}>"

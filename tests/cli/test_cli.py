@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from hfspace_sdk import cli
-from hfspace_sdk.client import PROVIDERS
+from hfspace_sdk.providers import PROVIDERS
 from hfspace_sdk.testing import FAILURE_MESSAGES, serve_hub, serve_spaces, space_urls_for
 
 FIXED_ENV = ("HFSPACE_SPACE_URLS", "HF_ENDPOINT", "HF_TOKEN", "HFSPACE_LOOKALIKE_PYTHON")

@@ -240,3 +240,18 @@ def test_a_script_ending_with_a_job_in_flight_exits_at_once():
     assert result.returncode == 0, result.stderr
     assert result.stdout == "started\n"
     assert time.monotonic() - begun < 20, "interpreter exit cancels jobs instead of waiting for them"
+
+
+def test_active_lists_the_jobs_not_yet_finished(runner):
+    started, ended = threading.Event(), threading.Event()
+    finished = runner.start(steps("done"), total_seconds=WAIT, name="quick")
+    forgotten = [threading.Event(), threading.Event()]  # callbacks run after the runner's own
+    finished.add_done_callback(lambda _: forgotten[0].set())
+    assert forgotten[0].wait(WAIT)
+    running = runner.start(blocking(started, ended), total_seconds=WAIT, name="blocking")
+    running.add_done_callback(lambda _: forgotten[1].set())
+    assert started.wait(WAIT)
+    assert runner.active() == [running], "a finished job is forgotten, a running one listed"
+    running.cancel()
+    assert forgotten[1].wait(WAIT) and ended.wait(WAIT)
+    assert runner.active() == []

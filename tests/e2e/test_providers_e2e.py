@@ -312,7 +312,7 @@ def test_closing_the_iterator_early_cancels_the_job(options, slow_flux_dev):
         stream = provider.create_completion("flux-dev", ask("slow"), num_inference_steps=5)
         assert next(stream) == Reasoning(status="Using 1 GPU")
         stream.close()
-        [job] = list(provider._runtime.jobs._jobs) or [None]
+        [job] = provider.active_jobs() or [None]
         assert job is None or job.cancelled()
     assert new_threads(threads_before) == []
 

@@ -35,7 +35,6 @@ from fault_server import FaultServer
 
 from hfspace_sdk.config import Settings
 from hfspace_sdk.providers.base import Provider
-from hfspace_sdk.runtime import Runtime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPACE_IDS = (
@@ -168,9 +167,10 @@ class Case:
     def provider(
         self, cls: type[Provider], *, sleep: Callable[[float], None], **options: Any
     ) -> Provider:
-        """A provider whose retry waits go to ``sleep`` (``Runtime``'s injection point)."""
-        settings = Settings.from_options(environ={}, **self.options(**options))
-        return cls(_runtime=Runtime(settings, sleep=sleep))
+        """A provider whose retry waits go to ``sleep`` (the public ``retry_sleep`` option)."""
+        return cls(
+            settings=Settings.from_options(environ={}, retry_sleep=sleep, **self.options(**options))
+        )
 
     # --- the call -------------------------------------------------------------------------------
 

@@ -13,8 +13,6 @@ import pytest
 import responses
 from input_support import SilentServer, Tally, recording_mock
 
-import hfspace_sdk._retry
-
 _TALLY = pytest.StashKey[Tally]()
 
 #: The environment variables the SDK reads; cleared for every test so nothing leaks in.
@@ -44,13 +42,6 @@ def _clean_sdk_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in SDK_ENV:
         monkeypatch.delenv(name, raising=False)
 
-
-@pytest.fixture(autouse=True)
-def _no_retry_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A bad input let through fails on retried requests: do not wait between the tries."""
-    # The backoff between tries is computed here (an internal): make it zero. If it is ever
-    # renamed, the tests still pass, only slower.
-    monkeypatch.setattr(hfspace_sdk._retry, "_wait_seconds", lambda *_a, **_k: 0.0, raising=False)
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ import pytest
 from input_support import SilentServer
 
 from hfspace_sdk import cli
-from hfspace_sdk.client import PROVIDERS
 from hfspace_sdk.params import MAX_PROMPT_CHARS
+from hfspace_sdk.providers import PROVIDERS
 
 HUGE = "x" * (MAX_PROMPT_CHARS + 1)
 _URL_PARSE = (

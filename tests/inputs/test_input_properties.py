@@ -29,12 +29,12 @@ from hfspace_sdk import (
     Timeout,
     Voodoohop_Flux1Schnell,
 )
-from hfspace_sdk.client import resolve_provider
 from hfspace_sdk.config import parse_space_urls
 from hfspace_sdk.errors import ProtocolError, clean_message, parse_retry_after
 from hfspace_sdk.gradio.messages import SpaceInfo, parse_config
 from hfspace_sdk.media import MediaFile, load_media, sniff_image_type
 from hfspace_sdk.params import MAX_DIMENSION, MAX_PROMPT_CHARS
+from hfspace_sdk.providers import resolve_provider
 from hfspace_sdk.providers.base import Plan
 from hfspace_sdk.zerogpu import parse_jwt_answer, parse_space_page
 

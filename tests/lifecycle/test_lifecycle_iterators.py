@@ -155,7 +155,7 @@ def test_class_level_create_completion_left_early_frees_its_thread_without_a_gc_
 
 
 def _job_of(owner: RuntimeOwner):
-    [job] = owner._runtime.jobs._jobs or [None]
+    [job] = owner.active_jobs() or [None]
     return job
 
 

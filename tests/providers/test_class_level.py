@@ -11,7 +11,7 @@ import pytest
 import responses
 from gradio_answers import CONFIG_6, call_stream, file_data
 
-from hfspace_sdk import BlackForestLabs_Flux1Schnell, ImageResponse, Provider
+from hfspace_sdk import BlackForestLabs_Flux1Schnell, ImageResponse
 
 HOST = "https://black-forest-labs-flux-1-schnell.hf.space"
 
@@ -35,16 +35,15 @@ def test_create_completion_on_the_class_uses_the_real_space_and_cleans_up(monkey
     assert [thread for thread in threading.enumerate() if thread not in threads_before] == []
 
 
-def test_class_level_iterator_abandoned_before_start_starts_nothing(monkeypatch):
-    started = []
-    monkeypatch.setattr(Provider, "_start", lambda self, plan: started.append(plan))
+@responses.activate
+def test_class_level_iterator_abandoned_before_start_starts_nothing():
     threads_before = set(threading.enumerate())
     stream = BlackForestLabs_Flux1Schnell.create_completion(
         "flux", [{"role": "user", "content": "a fox"}]
     )
     stream.close()
     del stream
-    assert started == [], "the job starts on the first next(), so nothing ran"
+    assert len(responses.calls) == 0, "the job starts on the first next(), so nothing ran"
     assert [thread for thread in threading.enumerate() if thread not in threads_before] == []
 
 

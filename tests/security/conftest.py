@@ -25,8 +25,6 @@ from security_servers import (
     self_signed_certificate,
 )
 
-import hfspace_sdk._retry
-
 _ENV = (
     "HF_TOKEN",
     "HF_ENDPOINT",
@@ -84,13 +82,6 @@ def _clean_environment(
     # requests reads ~/.netrc (or $NETRC) for credentials: isolate the tests from this machine's.
     monkeypatch.setenv("NETRC", str(tmp_path_factory.getbasetemp() / "no-such-netrc"))
 
-
-@pytest.fixture(autouse=True)
-def _no_retry_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Retried hub and /config requests do not wait between tries (the tries still happen)."""
-    # The backoff between tries is computed here (an internal): make it zero. If it is ever
-    # renamed, the tests still pass, only slower.
-    monkeypatch.setattr(hfspace_sdk._retry, "_wait_seconds", lambda *_a, **_k: 0.0, raising=False)
 
 
 @pytest.fixture

@@ -33,6 +33,10 @@ SPACE_IDS = (
 )
 
 
+def no_wait(seconds: float) -> None:
+    """The ``retry_sleep`` of tests that go through retries: the tries happen, without waiting."""
+
+
 def space_urls_to(url: str, space_ids: tuple[str, ...] = SPACE_IDS) -> dict[str, str]:
     """Every Space id mapped to one base URL."""
     return {space: url for space in space_ids}

@@ -14,7 +14,7 @@ import logging
 import traceback
 
 import pytest
-from security_secrets import API_KEY, COOKIE, HF_TOKEN, space_urls_to
+from security_secrets import API_KEY, COOKIE, HF_TOKEN, no_wait, space_urls_to
 from security_servers import PNG
 
 from hfspace_sdk import Client, HFSpaceError, cli
@@ -55,6 +55,7 @@ def _client(space, hub, **options):  # type: ignore[no-untyped-def]
         hub_url=hub.url,
         hf_token=HF_TOKEN,
         cookies={"token": COOKIE},
+        retry_sleep=no_wait,
         **options,
     )
 
@@ -131,6 +132,7 @@ def test_no_secret_in_the_logs_of_an_unreachable_space(hub, all_logs, leak_check
         hub_url=hub.url,
         hf_token=HF_TOKEN,
         cookies={"token": COOKIE},
+        retry_sleep=no_wait,
     ) as client:
         with pytest.raises(HFSpaceError):
             _generate(client)

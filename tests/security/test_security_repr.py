@@ -18,7 +18,15 @@ import traceback
 from typing import Any
 
 import pytest
-from security_secrets import API_KEY, COOKIE, HF_TOKEN, HUB_ZEROGPU, PAGE_TOKEN, space_urls_to
+from security_secrets import (
+    API_KEY,
+    COOKIE,
+    HF_TOKEN,
+    HUB_ZEROGPU,
+    PAGE_TOKEN,
+    no_wait,
+    space_urls_to,
+)
 from security_servers import PNG
 
 from hfspace_sdk import (
@@ -42,6 +50,7 @@ from hfspace_sdk import (
     Voodoohop_Flux1Schnell,
 )
 from hfspace_sdk.providers.zerogpu_access import ZeroGPUAccess
+from hfspace_sdk.runtime import Runtime
 from hfspace_sdk.zerogpu import ZeroGPUCredentials
 
 PROVIDERS = [
@@ -83,13 +92,15 @@ def _conversation() -> JsonConversation:
 
 def _objects() -> dict[str, Any]:
     client = Client(**OPTIONS)
+    runtime = Runtime(client.settings)  # what a client holds: the same settings
     objects: dict[str, Any] = {
         "Settings": Settings.from_options(**OPTIONS),
         "Client": client,
         "Client.settings": client.settings,
-        "Runtime": client._runtime,
-        "HttpClient": client._runtime.http,
-        "Space": client._runtime.space("black-forest-labs/FLUX.1-dev"),
+        "Runtime": runtime,
+        "HttpClient": runtime.http,
+        "Space": runtime.space("black-forest-labs/FLUX.1-dev"),
+        "ImageDownloader": runtime.download,
         "JsonConversation": _conversation(),
         "ZeroGPUCredentials": ZeroGPUCredentials(token=HUB_ZEROGPU, uuid="u1"),
         "ZeroGPUAccess": ZeroGPUAccess.from_arguments(
@@ -136,6 +147,7 @@ def test_no_object_shows_a_secret(leak_check):
             leak_check(_shown(value), f"repr/str of {name}")
     finally:
         objects["Client"].close()
+        objects["Runtime"].close()
         for provider in PROVIDERS:
             objects[provider.__name__].close()
 
@@ -186,6 +198,7 @@ def _failures(space, hub, other) -> list[BaseException]:  # type: ignore[no-unty
             "hub_url": hub.url,
             "hf_token": HF_TOKEN,
             "cookies": {"token": COOKIE},
+            "retry_sleep": no_wait,
         }
         return Client(**{**base, **options})
 

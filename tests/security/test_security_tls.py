@@ -19,7 +19,15 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from security_secrets import API_KEY, COOKIE, HF_TOKEN, HUB_ZEROGPU, PAGE_TOKEN, space_urls_to
+from security_secrets import (
+    API_KEY,
+    COOKIE,
+    HF_TOKEN,
+    HUB_ZEROGPU,
+    PAGE_TOKEN,
+    no_wait,
+    space_urls_to,
+)
 from security_servers import (
     PNG,
     HubBehaviour,
@@ -113,6 +121,7 @@ def test_an_untrusted_hub_or_space_never_receives_a_credential(
             hub_url=hub.url,
             hf_token=HF_TOKEN,
             cookies={"token": COOKIE},
+            retry_sleep=no_wait,
         ) as client,
     ):
         with pytest.raises(SpaceConnectionError, match="TLS verification") as hub_error:

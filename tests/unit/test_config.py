@@ -238,3 +238,81 @@ def test_coerce_bad_values_rejected(value):
 def test_timeout_fields_validated(fields):
     with pytest.raises(InvalidArgumentError, match="^timeout[.]"):
         Timeout(**fields)
+
+
+# --- Settings built directly, overridden, and the owners' options ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("max_workers", -3),
+        ("max_workers", True),
+        ("timeout", 0),
+        ("hub_url", "ftp://hub"),
+        ("proxy", "socks5://p:1"),
+        ("space_urls", {"no-slash": "http://h"}),
+        ("cookies", {"bad name": "v"}),
+        ("hf_token", "hf_\nsecret"),
+        ("retry_sleep", 5),
+    ],
+)
+def test_settings_built_by_hand_are_checked_like_keywords(field, value):
+    with pytest.raises(InvalidArgumentError, match=field.split("_")[0]):
+        Settings(**{field: value})
+    with pytest.raises(InvalidArgumentError, match=field.split("_")[0]):
+        Settings.from_options(environ=NO_ENV, **{field: value})
+
+
+def test_settings_built_by_hand_are_normalised_and_ignore_the_environment(monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_from_env")
+    settings = Settings(space_urls={"Owner/Name": "http://h:1/"}, timeout=20)
+    assert dict(settings.space_urls) == {"owner/name": "http://h:1"}
+    assert settings.timeout == Timeout(connect=10, read=20, total=20)
+    assert settings.hf_token is None
+    assert settings == Settings.from_options(
+        environ=NO_ENV, space_urls={"owner/name": "http://h:1"}, timeout=20
+    )
+
+
+def test_replace_changes_the_given_options_and_checks_them():
+    settings = Settings(max_workers=2, hf_token="hf_a")
+    replaced = settings.replace(max_workers=4, hf_token=None)
+    assert (replaced.max_workers, replaced.hf_token) == (4, "hf_a"), "None means 'not given'"
+    assert settings.replace() is settings
+    with pytest.raises(InvalidArgumentError, match="max_workers"):
+        settings.replace(max_workers=0)
+
+
+def test_unknown_options_are_named():
+    with pytest.raises(InvalidArgumentError, match="max_worker.*the options are"):
+        Settings.from_options(max_worker=3)
+
+
+def test_every_owner_takes_exactly_the_settings_fields_as_keywords():
+    """The option list is defined once (Settings' fields); the owners' signature must follow."""
+    import inspect
+
+    from hfspace_sdk import Client, Provider
+    from hfspace_sdk.config import OPTIONS
+
+    for owner in (Client, Provider):
+        parameters = inspect.signature(owner).parameters
+        assert list(parameters) == ["settings", *OPTIONS]
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())
+
+
+def test_clients_and_providers_take_settings_with_keywords_over_them(monkeypatch):
+    from hfspace_sdk import BlackForestLabs_Flux1Dev, Client
+
+    monkeypatch.setenv("HF_TOKEN", "hf_from_env")
+    settings = Settings(max_workers=2, timeout=30, hub_url="http://hub:1")
+    with Client(settings=settings) as client:
+        assert client.settings is settings, "given settings are used as they are"
+    with BlackForestLabs_Flux1Dev(settings=settings, max_workers=5) as provider:
+        assert provider.settings == settings.replace(max_workers=5)
+        assert provider.settings.hf_token is None, "the environment is not read over settings"
+    with pytest.raises(InvalidArgumentError, match="settings must be a Settings"):
+        Client(settings={"max_workers": 2})  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="max_workers"):
+        Client(settings=settings, max_workers=-3)
