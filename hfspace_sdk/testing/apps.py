@@ -21,7 +21,6 @@ building each app; several apps can then live in one process with the ids of the
 
 from __future__ import annotations
 
-import inspect
 import random
 import threading
 import time
@@ -29,12 +28,24 @@ from collections.abc import Iterator
 from typing import Any, Callable, Optional
 
 import gradio as gr
-import numpy as np
 from PIL import Image
 
+from .app_parts import (
+    FLUX_MAX_SEED,
+    FLUX_MAX_SIZE,
+    G4F_MAX_SEED,
+    GPU_INFO,
+    PROGRESS_DESC,
+    RENDER_MAX_SIZE,
+    as_int,
+    clamp,
+    hidden_api,
+    prompt_examples,
+)
 from .catalog import LOOKALIKES
 from .failures import check_failure
-from .images import render_image, render_upscaled
+from .images import render_image
+from .janus_app import build_janus
 from .options import AppOptions, step_pauses
 
 __all__ = [
@@ -47,40 +58,7 @@ __all__ = [
     "build_janus",
 ]
 
-FLUX_MAX_SEED = 2147483647  # np.iinfo(np.int32).max, as in the FLUX Spaces
-G4F_MAX_SEED = 4294967295  # 2**32 - 1: the SDK draws seeds up to this
-FLUX_MAX_SIZE = 2048
-#: Safety net for gradio 4, which does not enforce slider bounds: larger sizes are clamped.
-RENDER_MAX_SIZE = 4096
-JANUS_IMAGE_SIZE = 768
-JANUS_IMAGE_COUNT = 5
-GPU_INFO = "Using 1 GPU"
-PROGRESS_DESC = "Sampling"
-
 _build_lock = threading.Lock()
-
-
-def _hidden_api() -> dict[str, Any]:
-    """Keyword arguments that keep an event out of the documented API, on any gradio version."""
-    params = inspect.signature(gr.on).parameters  # (an instance would join the layout)
-    if "api_visibility" in params:  # gradio 6
-        return {"api_visibility": "undocumented"}
-    return {"show_api": False}  # gradio 4 and 5
-
-
-def _examples(prompts: list[str], inputs: Any) -> Any:
-    """``gr.Examples`` without caching (it registers exactly one ``load_example`` event)."""
-    return gr.Examples(examples=[[p] for p in prompts], inputs=inputs, cache_examples=False)
-
-
-def _as_int(value: Any, default: int) -> int:
-    if value is None or value == "":
-        return default
-    return round(float(value))
-
-
-def _clamp(value: int, low: int, high: int) -> int:
-    return max(low, min(high, value))
 
 
 def _flux_layout(
@@ -122,7 +100,7 @@ def _flux_layout(
                     step=1,
                     value=28 if guidance else 4,
                 )
-        examples = _examples(
+        examples = prompt_examples(
             ["a tiny astronaut hatching from an egg on the moon", "a cat holding a sign"],
             [prompt],
         )
@@ -153,10 +131,10 @@ def build_flux_schnell(options: AppOptions) -> Any:
         progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008 - gradio's idiom
     ) -> tuple[Image.Image, int]:
         check_failure(prompt, options.fail)
-        seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else _as_int(seed, 42)
-        w = _clamp(_as_int(width, 1024), 1, RENDER_MAX_SIZE)
-        h = _clamp(_as_int(height, 1024), 1, RENDER_MAX_SIZE)
-        steps = max(1, _as_int(num_inference_steps, 4))
+        seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else as_int(seed, 42)
+        w = clamp(as_int(width, 1024), 1, RENDER_MAX_SIZE)
+        h = clamp(as_int(height, 1024), 1, RENDER_MAX_SIZE)
+        steps = max(1, as_int(num_inference_steps, 4))
         for i, pause in enumerate(step_pauses(options, steps)):
             progress((i, steps), desc=PROGRESS_DESC)
             if pause:
@@ -176,7 +154,7 @@ def build_flux_schnell(options: AppOptions) -> Any:
             inputs=[prompt],
             outputs=[result, seed],
             api_name="load_cached_example",
-            **_hidden_api(),
+            **hidden_api(),
         )
         gr.on(  # fn 2
             triggers=[run_button.click, prompt.submit],
@@ -203,10 +181,10 @@ def build_flux_dev(options: AppOptions) -> Any:
     ) -> Iterator[tuple[Image.Image, int]]:
         check_failure(prompt, options.fail)
         gr.Info(GPU_INFO)
-        seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else _as_int(seed, 42)
-        w = _clamp(_as_int(width, 1024), 1, RENDER_MAX_SIZE)
-        h = _clamp(_as_int(height, 1024), 1, RENDER_MAX_SIZE)
-        steps = max(1, _as_int(num_inference_steps, 28))
+        seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else as_int(seed, 42)
+        w = clamp(as_int(width, 1024), 1, RENDER_MAX_SIZE)
+        h = clamp(as_int(height, 1024), 1, RENDER_MAX_SIZE)
+        steps = max(1, as_int(num_inference_steps, 28))
         text = prompt or ""
         # Up to two previews (variants 1 and 2), after about a third and two thirds of the
         # steps: at distinct steps before the last, whose image is the final one (so a 1-step
@@ -233,7 +211,7 @@ def build_flux_dev(options: AppOptions) -> Any:
             inputs=[prompt],
             outputs=[result, seed],
             api_name="load_cached_example",
-            **_hidden_api(),
+            **hidden_api(),
         )
         gr.on(  # fn 2; prompt (id 4) submit is the trigger clients send
             triggers=[run_button.click, prompt.submit],
@@ -241,119 +219,6 @@ def build_flux_dev(options: AppOptions) -> Any:
             inputs=[prompt, seed, randomize_seed, width, height, guidance, steps],
             outputs=[result, seed],
             api_name="infer",
-        )
-    return demo
-
-
-def _image_size(image: Any) -> Optional[tuple[int, int]]:
-    """(width, height) of a numpy array or PIL image, or ``None``."""
-    if image is None:
-        return None
-    if isinstance(image, np.ndarray):
-        if image.ndim < 2:
-            return None
-        return int(image.shape[1]), int(image.shape[0])
-    size = getattr(image, "size", None)
-    if isinstance(size, tuple) and len(size) == 2:
-        return int(size[0]), int(size[1])
-    return None
-
-
-def janus_answer(question: Optional[str], image_size: Optional[tuple[int, int]]) -> str:
-    """The Janus look-alike's deterministic answer (proves what arrived)."""
-    answer = f"Janus look-alike answer to: {question or ''}"
-    if image_size is not None:
-        answer += f" [image {image_size[0]}x{image_size[1]}]"
-    return answer
-
-
-def build_janus(options: AppOptions) -> Any:
-    """Look-alike of ``deepseek-ai/Janus-Pro-7B``: fn 2 / trigger 10 and fn 3 / trigger 20."""
-    janus_steps = 2
-
-    def multimodal_understanding(
-        image: Any,
-        question: str,
-        seed: Optional[float],
-        top_p: float,
-        temperature: float,
-        progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008 - gradio's idiom
-    ) -> str:
-        check_failure(question, options.fail)
-        gr.Info(GPU_INFO)
-        for i, pause in enumerate(step_pauses(options, janus_steps)):
-            progress((i, janus_steps), desc=PROGRESS_DESC)
-            if pause:
-                time.sleep(pause)
-        return janus_answer(question, _image_size(image))
-
-    def generate_image(
-        prompt: str,
-        seed: Optional[float] = None,
-        guidance: float = 5,
-        t2i_temperature: float = 1.0,
-        progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008 - gradio's idiom
-    ) -> list[Image.Image]:
-        check_failure(prompt, options.fail)
-        gr.Info(GPU_INFO)
-        seed_value = _as_int(seed, 12345)
-        for i, pause in enumerate(step_pauses(options, janus_steps)):
-            progress((i, janus_steps), desc=PROGRESS_DESC)
-            if pause:
-                time.sleep(pause)
-        # The real Space draws 384x384 and upscales to 768x768.
-        return [
-            render_upscaled(seed_value + k, prompt or "", JANUS_IMAGE_SIZE)
-            for k in range(JANUS_IMAGE_COUNT)
-        ]
-
-    with gr.Blocks(title="Janus-Pro-7B look-alike", analytics_enabled=False) as demo:
-        gr.Markdown("# Multimodal Understanding")  # 1
-        with gr.Row():  # 2
-            image_input = gr.Image()  # 3 (numpy)
-            with gr.Column():  # 4
-                question_input = gr.Textbox(label="Question")  # 5
-                und_seed_input = gr.Number(label="Seed", precision=0, value=42)  # 6
-                top_p = gr.Slider(
-                    minimum=0, maximum=1, value=0.95, step=0.05, label="top_p"
-                )  # 7
-                temperature = gr.Slider(
-                    minimum=0, maximum=1, value=0.1, step=0.05, label="temperature"
-                )  # 8
-            # 9: the Column's form
-        understanding_button = gr.Button("Chat")  # 10
-        understanding_output = gr.Textbox(label="Response")  # 11
-        _examples(  # 12 (fn 0)
-            ["explain this meme", "Convert the formula into latex code."], [question_input]
-        )
-        gr.Markdown("# Text-to-Image Generation")  # 13
-        with gr.Row():  # 14
-            cfg_weight_input = gr.Slider(
-                minimum=1, maximum=10, value=5, step=0.5, label="CFG Weight"
-            )  # 15
-            t2i_temperature = gr.Slider(
-                minimum=0, maximum=1, value=1.0, step=0.05, label="temperature"
-            )  # 16
-        # 17: the Row's form
-        prompt_input = gr.Textbox(  # 18
-            label="Prompt. (Prompt in more detail can help produce better images!)"
-        )
-        seed_input = gr.Number(label="Seed (Optional)", precision=0, value=12345)  # 19
-        generation_button = gr.Button("Generate Images")  # 20
-        image_output = gr.Gallery(label="Generated Images", columns=2, rows=2, height=300)
-        _examples(  # fn 1
-            ["Master shifu racoon wearing drip attire as a street gangster.", "A cute cat"],
-            prompt_input,
-        )
-        understanding_button.click(  # fn 2, trigger 10
-            multimodal_understanding,
-            inputs=[image_input, question_input, und_seed_input, top_p, temperature],
-            outputs=understanding_output,
-        )
-        generation_button.click(  # fn 3, trigger 20
-            fn=generate_image,
-            inputs=[prompt_input, seed_input, cfg_weight_input, t2i_temperature],
-            outputs=image_output,
         )
     return demo
 
@@ -373,10 +238,10 @@ def build_g4f_flux(options: AppOptions) -> Any:
         num_inference_steps: int = 2,
     ) -> tuple[Image.Image, int, str]:
         check_failure(prompt, options.fail)
-        seed = random.randint(0, G4F_MAX_SEED) if randomize_seed else _as_int(seed, 42)
-        w = _clamp(_as_int(width, 1024), 1, RENDER_MAX_SIZE)
-        h = _clamp(_as_int(height, 1024), 1, RENDER_MAX_SIZE)
-        steps = max(1, _as_int(num_inference_steps, 2))
+        seed = random.randint(0, G4F_MAX_SEED) if randomize_seed else as_int(seed, 42)
+        w = clamp(as_int(width, 1024), 1, RENDER_MAX_SIZE)
+        h = clamp(as_int(height, 1024), 1, RENDER_MAX_SIZE)
+        steps = max(1, as_int(num_inference_steps, 2))
         for pause in step_pauses(options, steps, visible_progress=False):
             if pause:
                 time.sleep(pause)
@@ -429,7 +294,7 @@ def build_g4f_flux(options: AppOptions) -> Any:
                             label="Inference steps", minimum=1, maximum=50, step=1, value=2
                         )
         with gr.Row():
-            _examples(  # fn 0
+            prompt_examples(  # fn 0
                 ["a cute cat wearing a wizard hat", "a castle on a hill at sunset"], prompt
             )
         outputs = [result, seed, latency]
@@ -440,7 +305,7 @@ def build_g4f_flux(options: AppOptions) -> Any:
             show_progress="hidden",
             api_name="enhance",
             queue=False,
-            **_hidden_api(),
+            **hidden_api(),
         )
         gr.on(  # fn 2
             triggers=[prompt.input, width.input, height.input, num_inference_steps.input],
@@ -451,7 +316,7 @@ def build_g4f_flux(options: AppOptions) -> Any:
             trigger_mode="always_last",
             api_name="realtime_generation",
             queue=False,
-            **_hidden_api(),
+            **hidden_api(),
         )
         realtime.change(  # fn 3, trigger 10
             fn=generate_image,

@@ -1,0 +1,41 @@
+"""What the look-alike apps share: the real Spaces' limits and texts, and small gradio helpers."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import gradio as gr
+
+FLUX_MAX_SEED = 2147483647  # np.iinfo(np.int32).max, as in the FLUX Spaces
+G4F_MAX_SEED = 4294967295  # 2**32 - 1: the SDK draws seeds up to this
+FLUX_MAX_SIZE = 2048
+#: Safety net for gradio 4, which does not enforce slider bounds: larger sizes are clamped.
+RENDER_MAX_SIZE = 4096
+JANUS_IMAGE_SIZE = 768
+JANUS_IMAGE_COUNT = 5
+GPU_INFO = "Using 1 GPU"
+PROGRESS_DESC = "Sampling"
+
+
+def hidden_api() -> dict[str, Any]:
+    """Keyword arguments that keep an event out of the documented API, on any gradio version."""
+    params = inspect.signature(gr.on).parameters  # (an instance would join the layout)
+    if "api_visibility" in params:  # gradio 6
+        return {"api_visibility": "undocumented"}
+    return {"show_api": False}  # gradio 4 and 5
+
+
+def prompt_examples(prompts: list[str], inputs: Any) -> Any:
+    """``gr.Examples`` without caching (it registers exactly one ``load_example`` event)."""
+    return gr.Examples(examples=[[p] for p in prompts], inputs=inputs, cache_examples=False)
+
+
+def as_int(value: Any, default: int) -> int:
+    if value is None or value == "":
+        return default
+    return round(float(value))
+
+
+def clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
