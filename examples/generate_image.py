@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from hfspace_sdk import Client, HFSpaceError
+from hfspace_sdk import Client, HFSpaceError, Settings, Timeout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,16 +32,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", help="WIDTHxHEIGHT, e.g. 1024x576 (default: the model's)")
     args = parser.parse_args(argv)
 
+    # One Settings object can configure every client and provider of a program; options it
+    # leaves out come from the environment (HF_TOKEN, HFSPACE_SPACE_URLS, ...).
+    settings = Settings.from_options(timeout=Timeout(total=600))
     try:
-        with Client() as client:
+        with Client(settings=settings) as client:
             # Blocks until the image is ready; progress=True draws a bar with the Space's
             # status ("Using 1 GPU", "Sampling 8/28", ..., "Finished").
             result = client.images.generate(
                 args.prompt, model=args.model, size=args.size, progress=True
             )
-            # Into a directory: every image, named after the prompt. To a file: the first one.
-            output = Path(args.output)
-            paths = result.save(output) if output.is_dir() else [result.data[0].save(output)]
+        # Results outlive their client: the images download now, with the client's settings.
+        # Into a directory: every image, named after the prompt. To a file: the first one.
+        output = Path(args.output)
+        paths = result.save(output) if output.is_dir() else [result.data[0].save(output)]
     except HFSpaceError as error:
         # Bad input (an unknown model, a malformed size) or a failed generation.
         print(f"error: {error}", file=sys.stderr)
