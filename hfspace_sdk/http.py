@@ -24,6 +24,7 @@ import requests.adapters
 import urllib3.connection
 import urllib3.connectionpool
 
+from ._internals import close_pools_when_dropped, socket_of
 from ._version import __version__
 from .cancel import CancelScope
 from .config import Settings
@@ -119,7 +120,7 @@ class _TrackedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
 
 
 class _Adapter(requests.adapters.HTTPAdapter):
-    """An adapter whose direct connections can be interrupted from another thread."""
+    """An adapter whose direct connections can be interrupted, and whose pools close when dropped."""
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
@@ -127,9 +128,16 @@ class _Adapter(requests.adapters.HTTPAdapter):
             "http": _TrackedHTTPPool,
             "https": _TrackedHTTPSPool,
         }
-        # urllib3 2 only forgets pools on clear(); their sockets would wait for the garbage
-        # collector (longer if an error still holds a response). Close them when dropped.
-        self.poolmanager.pools.dispose_func = lambda pool: pool.close()
+        self._pools_close_when_dropped = close_pools_when_dropped(self.poolmanager)
+
+    def close(self) -> None:
+        if not self._pools_close_when_dropped:  # urllib3 would only forget them: close them
+            pools = self.poolmanager.pools
+            for key in list(pools.keys()):
+                pool = pools.get(key)
+                if pool is not None:
+                    pool.close()
+        super().close()
 
 
 #: Origins whose environment settings a session remembers.
@@ -191,27 +199,15 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
-def _socket_of(response: requests.Response) -> Optional[socket.socket]:
-    """The socket under a streaming response, to interrupt a read blocked on it."""
-    raw = response.raw
-    connection = getattr(raw, "_connection", None) or getattr(raw, "connection", None)
-    sock = getattr(connection, "sock", None)
-    if isinstance(sock, socket.socket):
-        return sock
-    try:  # the response was detached from its connection: reach the socket file
-        sock = raw._fp.fp.raw._sock  # type: ignore[union-attr]
-    except AttributeError:
-        return None
-    return sock if isinstance(sock, socket.socket) else None
-
-
 def abort_response(response: requests.Response) -> None:
     """Interrupt a read blocked on ``response`` from another thread.
 
-    ``close()`` alone does not wake a thread blocked in ``recv``; shutting the socket down does.
-    The reading thread then sees the connection end and closes the response itself.
+    ``close()`` does not wake a thread blocked in ``recv`` (it even waits for that read, on the
+    socket file's lock); shutting the socket down does. The reading thread then sees the
+    connection end and closes the response itself. With no socket reachable, nothing is done:
+    the read ends at its read timeout, and the reader, seeing the stop, reports it.
     """
-    sock = _socket_of(response)
+    sock = socket_of(response.raw)
     if sock is not None:
         with suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
