@@ -10,11 +10,8 @@ import logging
 from collections.abc import Iterator
 from typing import Callable, Optional
 
-import requests
-
 from ..cancel import CancelScope
 from ..errors import HFSpaceError, JobCancelledError, ProtocolError, SpaceError, space_error
-from ..http import translate_exception
 from .messages import Completed, Failed, StreamClosed, TransportEvent, Unexpected
 from .space import Space
 from .sse import SSEEvent, iter_sse
@@ -41,7 +38,8 @@ def read_event_stream(
         ProtocolError: the stream ended (or was closed by the server) without a result.
         SpaceTimeoutError, SpaceConnectionError, JobCancelledError: from the connection.
     """
-    response = space.http.request(
+    http = space.http
+    response = http.request(
         "GET",
         url,
         space=space.space_id,
@@ -50,25 +48,18 @@ def read_event_stream(
         params=params,
         headers={"accept": "text/event-stream", **(headers or {})},
     )
-    with space.http.streaming(response, scope):
-        try:
-            for sse in iter_sse(response.iter_content(chunk_size=None)):
-                event = decode(sse)
-                if event is None:
-                    continue
-                logger.debug("%s: %s", space.space_id, type(event).__name__)
-                if isinstance(event, StreamClosed):
-                    break
-                yield event
-                if isinstance(event, (Completed, Failed, Unexpected)):
-                    return
-        except requests.RequestException as exc:
-            if scope.cancelled:
-                raise scope.stop_error() from exc
-            timeouts = space.http.settings.timeout
-            raise translate_exception(
-                exc, url, space.space_id, connect=timeouts.connect, read=timeouts.read
-            ) from exc
+    with http.streaming(response, scope):
+        body = http.iter_body(response, scope, chunk_size=None, space=space.space_id)
+        for sse in iter_sse(body):
+            event = decode(sse)
+            if event is None:
+                continue
+            logger.debug("%s: %s", space.space_id, type(event).__name__)
+            if isinstance(event, StreamClosed):
+                break
+            yield event
+            if isinstance(event, (Completed, Failed, Unexpected)):
+                return
     if scope.cancelled:
         raise scope.stop_error()
     raise ProtocolError(
