@@ -52,6 +52,7 @@ class Job:
         self._future: Future[Optional[Event]] = Future()
         self._iterated = False
         self._lock = threading.Lock()
+        scope.listen(self._events.put)  # events published while the worker blocks
 
     # --- worker side -----------------------------------------------------------------------
 

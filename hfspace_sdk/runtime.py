@@ -10,6 +10,7 @@ from .config import Settings
 from .gradio.space import Space, SpaceDirectory
 from .http import HttpClient
 from .jobs import JobRunner
+from .ticker import Ticker
 from .zerogpu import ZeroGPUCredentials, acquire_zerogpu_credentials
 
 __all__ = ["Runtime", "RuntimeOwner"]
@@ -30,6 +31,7 @@ class Runtime:
         self.http = HttpClient(settings)
         self.spaces = SpaceDirectory(settings, self.http, sleep=sleep)
         self.jobs = JobRunner(settings.max_workers)
+        self.ticker = Ticker()  # G4F's timed statuses; its thread starts on first use
         self._sleep = sleep
 
     def space(self, space_id: str) -> Space:
@@ -56,8 +58,9 @@ class Runtime:
         )
 
     def close(self) -> None:
-        """Cancel running jobs, stop the pool, close the connections. Idempotent."""
+        """Cancel running jobs, stop the pool and the ticker, close the connections. Idempotent."""
         self.jobs.close()
+        self.ticker.close()
         self.http.close()
 
 

@@ -7,7 +7,6 @@ import random
 import string
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, ClassVar, Optional
 
@@ -59,27 +58,17 @@ class G4FFluxPlan(SpacePlan):
         space.info(scope)  # read /config before the clock starts
         started = time.monotonic()
         yield Reasoning(status="Generating 0.00s")  # g4f's first tick is at the start
-        # The request blocks until the image is made, so it runs on a thread of its own (never
-        # the job pool: no deadlock) while this one reports the elapsed time every 0.2 s.
-        executor = ThreadPoolExecutor(1, thread_name_prefix="hfspace-predict")
-        answer = executor.submit(
-            predict, space, self.call(), headers=credentials.headers(), scope=scope
-        )
-        try:
-            while not _wait(answer, scope, _TICK_SECONDS):
-                yield Reasoning(status=f"Generating {time.monotonic() - started:.2f}s")
-        finally:
-            executor.shutdown(wait=answer.done())  # never wait for a request we abandoned
-        data = answer.result()
+
+        def tick() -> None:
+            scope.publish(Reasoning(status=f"Generating {time.monotonic() - started:.2f}s"))
+
+        # The request blocks this thread until the image is made; meanwhile the runtime's
+        # ticker reports the elapsed time every 0.2 s, straight to the job's caller.
+        with runtime.ticker.ticking(_TICK_SECONDS, tick):
+            data = predict(space, self.call(), headers=credentials.headers(), scope=scope)
+        # No tick comes after this point: the block above waited for any tick in progress.
         yield Reasoning(status=f"Finished {time.monotonic() - started:.2f}s")
         yield ImageResponse(output_url(space, data[0], scope), self.prompt)
-
-
-def _wait(answer: Future[Any], scope: CancelScope, seconds: float) -> bool:
-    """Wait for the answer up to ``seconds``; True once it is there."""
-    finished = bool(wait([answer], timeout=seconds).done)
-    scope.check()
-    return finished
 
 
 class G4F(DeepseekAI_JanusPro7b):
