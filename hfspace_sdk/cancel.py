@@ -1,7 +1,8 @@
 """Cancellation and deadline of one job, shared by the job's caller and its worker thread.
 
 The caller cancels (or lets the deadline pass); the worker checks between steps, and every
-blocking read it is in is interrupted through the abort callbacks it registered.
+blocking read it is in is interrupted through the abort callbacks it registered. While the
+worker blocks, another thread may still hand the caller an event through :meth:`publish`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from .errors import JobCancelledError, SpaceTimeoutError
+
+if TYPE_CHECKING:
+    from .events import Event
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +42,7 @@ class CancelScope:
         self._aborts: dict[int, Callable[[], None]] = {}
         self._next_id = 0
         self._deferred: list[Callable[[], None]] = []
+        self._listener: Optional[Callable[[Event], None]] = None
 
     @property
     def cancelled(self) -> bool:
@@ -125,6 +130,22 @@ class CancelScope:
                 cleanup()
             except Exception:  # clean-up is best effort by definition
                 logger.debug("Deferred clean-up failed", exc_info=True)
+
+    def listen(self, listener: Callable[[Event], None]) -> None:
+        """Receive what :meth:`publish` hands over (the job does, for its caller's queue)."""
+        with self._lock:
+            self._listener = listener
+
+    def publish(self, event: Event) -> None:
+        """Hand ``event`` to the job's caller now, from any thread, between the worker's events.
+
+        For news that cannot wait for the worker, such as a clock's status while the worker
+        blocks on a request. Dropped once the job stopped, or when nothing listens.
+        """
+        with self._lock:
+            listener = None if self._stopped.is_set() else self._listener
+        if listener is not None:
+            listener(event)
 
     def read_timeout(self, default: float) -> float:
         """A read timeout that does not outlive the deadline (at least a small floor)."""

@@ -1,7 +1,8 @@
-"""The HTTP layer: leased sessions, timeouts, secret-safe redirects and error mapping.
+"""The HTTP layer: leased sessions, timeouts, secret-safe redirects, bounded bodies, error mapping.
 
-This is the only module that calls ``requests`` directly. requests makes no thread-safety
-promise for a shared ``Session``, so each request leases a session that no other request uses
+This is the only module that calls ``requests`` directly, and :func:`map_exception` is the one
+place that turns what requests, urllib3 or a socket raise into hfspace_sdk errors. requests makes
+no thread-safety promise for a shared ``Session``, so each request leases a session that no other request uses
 until it is given back (a streaming response keeps its lease until it is closed); idle sessions
 keep their connections for reuse, and :meth:`HttpClient.close` closes them all. Secret headers
 never follow a redirect to another host.
@@ -14,6 +15,7 @@ import logging
 import queue
 import socket
 import threading
+import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext, suppress
 from typing import Any, Optional, Union
@@ -23,10 +25,13 @@ import requests
 import requests.adapters
 import urllib3.connection
 import urllib3.connectionpool
+import urllib3.exceptions
 
+from ._internals import close_pools_when_dropped, socket_of
 from ._version import __version__
 from .cancel import CancelScope
 from .config import Settings
+from .decompress import ACCEPTED_ENCODINGS, decoder_for
 from .errors import (
     HFSpaceError,
     InvalidArgumentError,
@@ -36,7 +41,7 @@ from .errors import (
     error_for_status,
 )
 
-__all__ = ["SECRET_HEADERS", "HttpClient", "read_json"]
+__all__ = ["SECRET_HEADERS", "HttpClient", "map_exception", "read_json"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +49,8 @@ logger = logging.getLogger(__name__)
 SECRET_HEADERS = ("authorization", "cookie", "x-zerogpu-token", "x-zerogpu-uuid", "x-ip-token")
 _ERROR_BODY_LIMIT = 64 * 1024
 USER_AGENT = f"hfspace-sdk/{__version__} (+https://pypi.org/project/hfspace-sdk/)"
+#: What :func:`map_exception` maps; any other exception is a bug and propagates as it is.
+_TRANSPORT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSError, zlib.error)
 
 
 # --- connections that a cancel can reach while a request waits for its answer ----------------
@@ -119,7 +126,7 @@ class _TrackedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
 
 
 class _Adapter(requests.adapters.HTTPAdapter):
-    """An adapter whose direct connections can be interrupted from another thread."""
+    """An adapter whose direct connections can be interrupted, and whose pools close when dropped."""
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
@@ -127,9 +134,16 @@ class _Adapter(requests.adapters.HTTPAdapter):
             "http": _TrackedHTTPPool,
             "https": _TrackedHTTPSPool,
         }
-        # urllib3 2 only forgets pools on clear(); their sockets would wait for the garbage
-        # collector (longer if an error still holds a response). Close them when dropped.
-        self.poolmanager.pools.dispose_func = lambda pool: pool.close()
+        self._pools_close_when_dropped = close_pools_when_dropped(self.poolmanager)
+
+    def close(self) -> None:
+        if not self._pools_close_when_dropped:  # urllib3 would only forget them: close them
+            pools = self.poolmanager.pools
+            for key in list(pools.keys()):
+                pool = pools.get(key)
+                if pool is not None:
+                    pool.close()
+        super().close()
 
 
 #: Origins whose environment settings a session remembers.
@@ -191,27 +205,15 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
-def _socket_of(response: requests.Response) -> Optional[socket.socket]:
-    """The socket under a streaming response, to interrupt a read blocked on it."""
-    raw = response.raw
-    connection = getattr(raw, "_connection", None) or getattr(raw, "connection", None)
-    sock = getattr(connection, "sock", None)
-    if isinstance(sock, socket.socket):
-        return sock
-    try:  # the response was detached from its connection: reach the socket file
-        sock = raw._fp.fp.raw._sock  # type: ignore[union-attr]
-    except AttributeError:
-        return None
-    return sock if isinstance(sock, socket.socket) else None
-
-
 def abort_response(response: requests.Response) -> None:
     """Interrupt a read blocked on ``response`` from another thread.
 
-    ``close()`` alone does not wake a thread blocked in ``recv``; shutting the socket down does.
-    The reading thread then sees the connection end and closes the response itself.
+    ``close()`` does not wake a thread blocked in ``recv`` (it even waits for that read, on the
+    socket file's lock); shutting the socket down does. The reading thread then sees the
+    connection end and closes the response itself. With no socket reachable, nothing is done:
+    the read ends at its read timeout, and the reader, seeing the stop, reports it.
     """
-    sock = _socket_of(response)
+    sock = socket_of(response.raw)
     if sock is not None:
         with suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
@@ -330,7 +332,9 @@ class HttpClient:
             url: the full URL.
             space: the Space id the request is for (named in errors), or None for the hub.
             scope: the job's cancel scope; its deadline bounds the read timeout.
-            stream: keep the body unread (for SSE); the caller must close the response.
+            stream: keep the body unread, to read with :meth:`iter_body` inside
+                :meth:`streaming`, which closes the response. Only gzip and deflate are
+                accepted for it (see :mod:`hfspace_sdk.decompress`).
             headers: extra headers.
             read_timeout: overrides the settings' read timeout.
             **kwargs: passed to ``requests`` (``json``, ``params``, ``files``, ``cookies``).
@@ -345,6 +349,8 @@ class HttpClient:
             scope.check()
             read = scope.read_timeout(read)
         logger.debug("%s %s", method, url)
+        if stream:
+            headers = {"Accept-Encoding": ACCEPTED_ENCODINGS, **(headers or {})}
         session = self._lease()
         record = _InFlight()
         _in_flight.request = record
@@ -356,13 +362,10 @@ class HttpClient:
                     response = self._send(
                         session, method, url, headers, timeout, stream, space, kwargs
                     )
-            except requests.RequestException as exc:
-                raise self._translate(exc, url, space, scope, read) from exc
-            except OSError as exc:  # e.g. an unreadable CA bundle named by REQUESTS_CA_BUNDLE
-                raise SpaceConnectionError(
-                    f"Request to {_host(url)} failed: {exc.strerror or type(exc).__name__}",
-                    space=space,
-                ) from exc
+            except HFSpaceError:
+                raise
+            except _TRANSPORT_ERRORS as exc:  # OSError: e.g. an unreadable REQUESTS_CA_BUNDLE
+                raise self._map(exc, url, space, scope, read) from exc
         except BaseException:
             self._give_back(session)  # whatever went wrong, the session is free again
             raise
@@ -420,32 +423,56 @@ class HttpClient:
                 self._give_back(session)
 
     def iter_body(
-        self, response: requests.Response, scope: Optional[CancelScope], *, chunk_size: int
-    ) -> Iterator[bytes]:
-        """The body of a streaming response in chunks, with errors mapped as for requests."""
-        try:
-            for chunk in response.iter_content(chunk_size=chunk_size):
-                if scope is not None:
-                    scope.check()
-                yield chunk
-        except requests.RequestException as exc:
-            raise self._translate(
-                exc, response.url, None, scope, self.settings.timeout.read
-            ) from exc
-
-    def _translate(
         self,
-        exc: requests.RequestException,
+        response: requests.Response,
+        scope: Optional[CancelScope],
+        *,
+        chunk_size: Optional[int],
+        space: Optional[str] = None,
+    ) -> Iterator[bytes]:
+        """The decoded body of a streaming response, in chunks of at most ``chunk_size`` bytes.
+
+        ``chunk_size=None`` yields what arrives as it arrives (event streams). gzip and deflate
+        are decoded here, one chunk at a time: a compressed body never holds more memory than
+        a chunk and a read, whichever urllib3 is installed.
+
+        Raises:
+            ProtocolError: the body is cut, or is not in the coding its headers name.
+            SpaceTimeoutError, SpaceConnectionError, JobCancelledError: from the connection.
+        """
+        encoding = response.headers.get("content-encoding")
+        decoder = decoder_for(encoding)
+        if decoder is None:
+            raise ProtocolError(
+                f"{_host(response.url)} sent a body in {encoding!r}; only {ACCEPTED_ENCODINGS}"
+                " were accepted",
+                space=space,
+            )
+        try:
+            for data in response.raw.stream(chunk_size, decode_content=False):
+                for chunk in decoder.decode(data, chunk_size):
+                    if scope is not None:
+                        scope.check()
+                    yield chunk
+            yield from decoder.decode(b"", chunk_size)
+        except HFSpaceError:
+            raise
+        except Exception as exc:  # closed under us by a cancel: any error means the stop
+            cancelled = scope is not None and scope.cancelled
+            if not (cancelled or isinstance(exc, _TRANSPORT_ERRORS)):
+                raise
+            raise self._map(exc, response.url, space, scope, self.settings.timeout.read) from exc
+
+    def _map(
+        self,
+        exc: BaseException,
         url: str,
         space: Optional[str],
         scope: Optional[CancelScope],
         read: float,
     ) -> Exception:
-        if scope is not None and scope.cancelled:
-            return scope.stop_error()
-        return translate_exception(
-            exc, url, space, connect=self.settings.timeout.connect, read=read
-        )
+        connect = self.settings.timeout.connect
+        return map_exception(exc, url, space=space, scope=scope, connect=connect, read=read)
 
     def close(self) -> None:
         """Close every session this client opened. Idempotent."""
@@ -456,34 +483,59 @@ class HttpClient:
             session.close()
 
 
-def translate_exception(
-    exc: BaseException, url: str, space: Optional[str], *, connect: float, read: float
+def map_exception(
+    exc: BaseException,
+    url: str,
+    *,
+    space: Optional[str],
+    scope: Optional[CancelScope],
+    connect: float,
+    read: float,
 ) -> Exception:
-    """The hfspace_sdk error for a ``requests``/``urllib3`` exception."""
+    """The hfspace_sdk error for an exception from ``requests``, ``urllib3`` or a socket.
+
+    A stopped ``scope`` comes first: whatever the connection saw, the job was cancelled (or
+    ran out of time), and that is its error.
+
+    Args:
+        exc: what the request, or the read of its body, raised.
+        url: the request's URL (its host is named in the message).
+        space: the Space id the request was for, or None.
+        scope: the job's cancel scope, if any.
+        connect: the connect timeout in force, for the message.
+        read: the read timeout in force, for the message.
+    """
+    if scope is not None and scope.cancelled:
+        return scope.stop_error()
     host = _host(url)
-    if isinstance(exc, requests.ConnectTimeout):
+    if isinstance(exc, (requests.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError)):
         return SpaceTimeoutError(f"Connecting to {host} timed out after {connect:g} s", space=space)
-    if isinstance(exc, requests.ReadTimeout) or _wraps_read_timeout(exc):
+    read_timeouts = (requests.ReadTimeout, urllib3.exceptions.ReadTimeoutError)
+    if isinstance(exc, read_timeouts) or _wraps_read_timeout(exc):
         return SpaceTimeoutError(f"{host} sent nothing for {read:g} s", space=space)
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+    cut = (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError)
+    if isinstance(exc, cut):
         return ProtocolError(
             f"The connection to {host} was cut in the middle of an answer", space=space
+        )
+    if isinstance(exc, zlib.error):
+        return ProtocolError(
+            f"{host} sent a body that its content-encoding does not decode", space=space
         )
     if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema)):
         return InvalidArgumentError(f"Invalid URL {url!r}", space=space)
     if isinstance(exc, requests.exceptions.TooManyRedirects):
         return ProtocolError(f"{host} redirected too many times", space=space)
-    if isinstance(exc, requests.exceptions.SSLError):
+    if isinstance(exc, (requests.exceptions.SSLError, urllib3.exceptions.SSLError)):
         return SpaceConnectionError(f"TLS verification with {host} failed", space=space)
     if isinstance(exc, requests.ConnectionError):
         return SpaceConnectionError(f"Could not connect to {host}: {_reason(exc)}", space=space)
-    return SpaceConnectionError(f"Request to {host} failed: {type(exc).__name__}", space=space)
+    reason = getattr(exc, "strerror", None) or type(exc).__name__
+    return SpaceConnectionError(f"Request to {host} failed: {reason}", space=space)
 
 
 def _wraps_read_timeout(exc: BaseException) -> bool:
     """requests reports a read timeout while streaming as a ConnectionError around urllib3's."""
-    import urllib3.exceptions
-
     return any(
         isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in getattr(exc, "args", ())
     )

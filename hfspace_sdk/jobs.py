@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import time
 import weakref
 from collections.abc import Iterator
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeoutError
 from typing import Callable, Optional
 
+from ._internals import call_before_thread_joins, join_pool_threads
 from .cancel import CancelScope
 from .errors import HFSpaceError, SpaceTimeoutError
 from .events import Event
@@ -52,6 +52,7 @@ class Job:
         self._future: Future[Optional[Event]] = Future()
         self._iterated = False
         self._lock = threading.Lock()
+        scope.listen(self._events.put)  # events published while the worker blocks
 
     # --- worker side -----------------------------------------------------------------------
 
@@ -266,19 +267,12 @@ class JobRunner:
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
             if wait:
-                _join_pool_threads(executor, timeout)
-
-
-def _join_pool_threads(executor: ThreadPoolExecutor, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    for thread in list(getattr(executor, "_threads", ())):
-        thread.join(max(0.0, deadline - time.monotonic()))
+                join_pool_threads(executor, timeout)
 
 
 # At interpreter exit, concurrent.futures joins every pool thread before atexit handlers run; a
-# job still streaming would hold the exit for a whole read timeout. Threading's exit hooks run
-# in reverse order of registration, and this one is registered after concurrent.futures' own:
-# it cancels the jobs first, so the joins are immediate (a Ctrl-C'd script exits at once).
+# job still streaming would hold the exit for a whole read timeout. This hook runs before those
+# joins: it cancels the jobs first, so the joins are immediate (a Ctrl-C'd script exits at once).
 _RUNNERS: weakref.WeakSet[JobRunner] = weakref.WeakSet()
 
 
@@ -287,6 +281,4 @@ def _cancel_jobs_at_exit() -> None:
         runner.cancel_all()
 
 
-_register_at_exit = getattr(threading, "_register_atexit", None)
-if _register_at_exit is not None:
-    _register_at_exit(_cancel_jobs_at_exit)
+call_before_thread_joins(_cancel_jobs_at_exit)

@@ -11,6 +11,7 @@ from .gradio.space import Space, SpaceDirectory
 from .http import HttpClient
 from .images import ImageDownloader
 from .jobs import Job, JobRunner
+from .ticker import Ticker
 from .zerogpu import ZeroGPUCredentials, acquire_zerogpu_credentials
 
 __all__ = ["Runtime", "RuntimeOwner"]
@@ -29,6 +30,7 @@ class Runtime:
         self.http = HttpClient(settings)
         self.spaces = SpaceDirectory(settings, self.http, sleep=settings.retry_sleep)
         self.jobs = JobRunner(settings.max_workers)
+        self.ticker = Ticker()  # G4F's timed statuses; its thread starts on first use
         #: Downloads images with these settings; still works once the runtime is closed.
         self.download = ImageDownloader(settings, self.http)
 
@@ -56,8 +58,9 @@ class Runtime:
         )
 
     def close(self) -> None:
-        """Cancel running jobs, stop the pool, close the connections. Idempotent."""
+        """Cancel running jobs, stop the pool and the ticker, close the connections. Idempotent."""
         self.jobs.close()
+        self.ticker.close()
         self.http.close()
 
 

@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..cancel import CancelScope
 from ..errors import ProtocolError, ResponseStatusError, space_error
 from ..http import read_json
+from .messages import Completed, TransportEvent
+from .protocol import Accepted
 from .queue_api import QueuedCall
 from .space import Space
 
-__all__ = ["predict"]
+__all__ = ["RUN_PREDICT", "RunPredict"]
 
 
-def predict(
-    space: Space, call: QueuedCall, *, headers: Mapping[str, str], scope: CancelScope
-) -> list[Any]:
-    """Run ``call`` directly and return its output values.
+class RunPredict:
+    """``POST {prefix}/run/predict``. No queue: nothing is accepted before the answer, whose
+    outputs are the one event, and nothing is left on the Space to cancel."""
 
-    Raises:
-        SpaceError, QuotaExceededError: the function failed (Gradio answers 500 with the error).
-        ResponseStatusError: any other error status.
-        ProtocolError: the answer has no output data.
-    """
+    def submit(self, space: Space, call: QueuedCall, scope: CancelScope) -> Accepted:
+        """Nothing to send yet: the POST is the job's event stream."""
+        return Accepted(None)
+
+    def events(
+        self, space: Space, call: QueuedCall, accepted: Accepted, scope: CancelScope
+    ) -> Iterator[TransportEvent]:
+        """Run ``call``; one ``Completed`` with its outputs.
+
+        Raises:
+            SpaceError, QuotaExceededError: the function failed (Gradio answers 500 with the error).
+            ResponseStatusError: any other error status.
+            ProtocolError: the answer has no output data.
+        """
+        yield Completed(data=_predict(space, call, scope))
+
+    def cancel(self, space: Space, call: QueuedCall, accepted: Accepted) -> None:
+        """Nothing to do: the job's scope already aborted its one request."""
+
+
+def _predict(space: Space, call: QueuedCall, scope: CancelScope) -> list[Any]:
     url = space.api_url("/run/predict", scope)
     payload = call.payload()
     body = {
@@ -32,7 +49,7 @@ def predict(
     }
     try:
         response = space.http.request(
-            "POST", url, space=space.space_id, scope=scope, json=body, headers=dict(headers)
+            "POST", url, space=space.space_id, scope=scope, json=body, headers=call.headers
         )
     except ResponseStatusError as exc:
         if exc.status_code == 500 and isinstance(exc.body, Mapping) and "error" in exc.body:
@@ -51,3 +68,7 @@ def predict(
             f"{space.space_id} answered run/predict without output data", space=space.space_id
         )
     return data
+
+
+#: The ``run/predict`` route (stateless).
+RUN_PREDICT = RunPredict()

@@ -7,30 +7,43 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Optional
 
 from ..cancel import CancelScope
-from ..errors import ProtocolError
 from ..http import read_json
-from .messages import TERMINAL_EVENTS, QueueDecoder, TransportEvent
+from .messages import QueueDecoder, TransportEvent
+from .protocol import Accepted, accepted_event_id, cancel_quietly
 from .space import Space
 from .sse import SSEEvent, decode_json
-from .stream import cancel_quietly, read_event_stream, result_or_raise
+from .stream import read_event_stream
 
-__all__ = ["QueuedCall", "join_queue", "run_queued", "stream_queue"]
+__all__ = ["QUEUE", "QueueApi", "QueuedCall"]
 
 logger = logging.getLogger(__name__)
 
 
 class QueuedCall:
-    """What to enqueue: the function (``fn_index``), the component that fired it, the inputs."""
+    """What to run by ``fn_index``: the component that fired it, the inputs, the session.
 
-    __slots__ = ("data", "fn_index", "session_hash", "trigger_id")
+    ``headers`` go with the submission (credentials, referer), ``stream_headers`` with the
+    event stream; the queue protocol and ``run/predict`` both take it.
+    """
+
+    __slots__ = ("data", "fn_index", "headers", "session_hash", "stream_headers", "trigger_id")
 
     def __init__(
-        self, *, fn_index: int, trigger_id: Optional[int], data: Sequence[Any], session_hash: str
+        self,
+        *,
+        fn_index: int,
+        trigger_id: Optional[int],
+        data: Sequence[Any],
+        session_hash: str,
+        headers: Optional[Mapping[str, str]] = None,
+        stream_headers: Optional[Mapping[str, str]] = None,
     ) -> None:
         self.fn_index = fn_index
         self.trigger_id = trigger_id
         self.data = list(data)
         self.session_hash = session_hash
+        self.headers = dict(headers or {})
+        self.stream_headers = dict(stream_headers or {})
 
     def payload(self) -> dict[str, Any]:
         """The join body, in the key order the Gradio web frontend sends."""
@@ -43,77 +56,58 @@ class QueuedCall:
         }
 
 
-def join_queue(
-    space: Space, call: QueuedCall, *, headers: Mapping[str, str], scope: CancelScope
-) -> str:
-    """Enqueue the call; the event id of the accepted job.
+class QueueApi:
+    """``POST {prefix}/queue/join`` for an event id; the job's messages from ``queue/data``."""
 
-    Raises:
-        QueueFullError: the Space's queue is full.
-        ProtocolError: the answer has no event id.
-    """
-    url = space.api_url("/queue/join", scope)
-    response = space.http.request(
-        "POST",
-        url,
-        space=space.space_id,
-        scope=scope,
-        params={"__theme": "light"},
-        json=call.payload(),
-        headers=dict(headers),
-    )
-    body = read_json(response, space=space.space_id, what="queue/join")
-    event_id = body.get("event_id") if isinstance(body, dict) else None
-    if not isinstance(event_id, str) or not event_id:
-        raise ProtocolError(
-            f"{space.space_id} accepted queue/join without an event id", space=space.space_id
+    def submit(self, space: Space, call: QueuedCall, scope: CancelScope) -> Accepted:
+        """Enqueue the call.
+
+        Raises:
+            QueueFullError: the Space's queue is full.
+            ProtocolError: the answer has no event id.
+        """
+        response = space.http.request(
+            "POST",
+            space.api_url("/queue/join", scope),
+            space=space.space_id,
+            scope=scope,
+            params={"__theme": "light"},
+            json=call.payload(),
+            headers=call.headers,
         )
-    return event_id
+        body = read_json(response, space=space.space_id, what="queue/join")
+        event_id = accepted_event_id(body, space, "queue/join")
+        logger.info("%s accepted fn %d as %s", space.space_id, call.fn_index, event_id)
+        return Accepted(event_id)
 
+    def events(
+        self, space: Space, call: QueuedCall, accepted: Accepted, scope: CancelScope
+    ) -> Iterator[TransportEvent]:
+        """The events of one queued job, read from its session's ``queue/data`` stream."""
+        decoder = QueueDecoder(accepted.event_id or "")
 
-def stream_queue(
-    space: Space,
-    session_hash: str,
-    event_id: str,
-    *,
-    headers: Mapping[str, str],
-    scope: CancelScope,
-) -> Iterator[TransportEvent]:
-    """The events of one queued job, read from its session's ``queue/data`` stream."""
-    decoder = QueueDecoder(event_id)
+        def decode(sse: SSEEvent) -> Any:
+            return decoder.decode(decode_json(sse.data, what="queue message"))
 
-    def decode(sse: SSEEvent) -> Any:
-        return decoder.decode(decode_json(sse.data, what="queue message"))
+        return read_event_stream(
+            space,
+            space.api_url("/queue/data", scope),
+            scope,
+            decode,
+            params={"session_hash": call.session_hash},
+            headers=call.stream_headers,
+        )
 
-    url = space.api_url("/queue/data", scope)
-    return read_event_stream(
-        space, url, scope, decode, params={"session_hash": session_hash}, headers=dict(headers)
-    )
-
-
-def run_queued(
-    space: Space,
-    call: QueuedCall,
-    *,
-    join_headers: Mapping[str, str],
-    stream_headers: Mapping[str, str],
-    scope: CancelScope,
-) -> Iterator[TransportEvent]:
-    """Join and stream a queued job; raise the Space's error; cancel it on the Space if stopped."""
-    event_id = join_queue(space, call, headers=join_headers, scope=scope)
-    logger.info("%s accepted fn %d as %s", space.space_id, call.fn_index, event_id)
-    finished = False
-    try:
-        for event in stream_queue(
-            space, call.session_hash, event_id, headers=stream_headers, scope=scope
-        ):
-            finished = isinstance(event, TERMINAL_EVENTS)  # the Space ended the job: no cancel
-            result_or_raise(event, space)
-            yield event
-    finally:
-        if not finished:
-            scope.defer(
-                lambda: cancel_quietly(
-                    space, session_hash=call.session_hash, fn_index=call.fn_index, event_id=event_id
-                )
+    def cancel(self, space: Space, call: QueuedCall, accepted: Accepted) -> None:
+        """``/cancel`` the job in its session."""
+        if accepted.event_id is not None:
+            cancel_quietly(
+                space,
+                session_hash=call.session_hash,
+                fn_index=call.fn_index,
+                event_id=accepted.event_id,
             )
+
+
+#: The queue protocol (stateless).
+QUEUE = QueueApi()

@@ -11,7 +11,8 @@ from ..cancel import CancelScope
 from ..events import Event, ImagePreview, ImageResponse, Reasoning
 from ..gradio.files import output_url
 from ..gradio.messages import Completed, Generating
-from ..gradio.queue_api import QueuedCall, run_queued
+from ..gradio.protocol import run_job
+from ..gradio.queue_api import QUEUE, QueuedCall
 from ..params import (
     image_prompt,
     size_for,
@@ -64,12 +65,11 @@ class FluxDevPlan(SpacePlan):
             trigger_id=self.trigger_id,
             data=self.payload(),
             session_hash=uuid.uuid4().hex,
+            headers={"accept": "application/json", "referer": referer, **credentials.headers()},
+            stream_headers={"referer": referer},
         )
-        join_headers = {"accept": "application/json", "referer": referer, **credentials.headers()}
         last_preview: Optional[str] = None
-        for event in run_queued(
-            space, call, join_headers=join_headers, stream_headers={"referer": referer}, scope=scope
-        ):
+        for event in run_job(QUEUE, space, call, scope=scope):
             status = status_for(event)
             if status is not None:
                 yield status

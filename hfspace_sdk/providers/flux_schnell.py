@@ -8,9 +8,10 @@ from typing import Any, ClassVar, Optional
 
 from ..cancel import CancelScope
 from ..events import Event, ImageResponse
-from ..gradio.call_api import run_call
+from ..gradio.call_api import CALL_API, ApiCall
 from ..gradio.files import output_url
 from ..gradio.messages import Completed
+from ..gradio.protocol import run_job
 from ..params import (
     floor_to_multiple_of_8,
     image_prompt,
@@ -48,7 +49,7 @@ class FluxSchnellPlan(SpacePlan):
 
     def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
         space = runtime.space(self.space_id)
-        for event in run_call(space, "infer", self.payload(), scope=scope):
+        for event in run_job(CALL_API, space, ApiCall("infer", self.payload()), scope=scope):
             if isinstance(event, Completed) and event.data:
                 yield ImageResponse([output_url(space, event.data[0], scope)], alt=self.prompt)
 

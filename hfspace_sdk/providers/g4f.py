@@ -7,7 +7,6 @@ import random
 import string
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, ClassVar, Optional
 
@@ -15,7 +14,9 @@ from ..cancel import CancelScope
 from ..errors import InvalidArgumentError
 from ..events import Event, ImageResponse, Reasoning
 from ..gradio.files import output_url
-from ..gradio.predict_api import predict
+from ..gradio.messages import Completed
+from ..gradio.predict_api import RUN_PREDICT
+from ..gradio.protocol import run_job
 from ..gradio.queue_api import QueuedCall
 from ..params import (
     check_model,
@@ -45,11 +46,17 @@ class G4FFluxPlan(SpacePlan):
     height: int
     access: ZeroGPUAccess
 
-    def call(self) -> QueuedCall:
-        """The direct call, with a fresh 10-character session hash as the web page sends."""
+    def call(self, headers: Optional[Mapping[str, str]] = None) -> QueuedCall:
+        """The direct call, with a fresh 10-character session hash as the web page sends.
+
+        Args:
+            headers: sent with it (the ZeroGPU credentials).
+        """
         session_hash = "".join(random.choices(string.ascii_lowercase + string.digits, k=10))
         data = [self.prompt, self.seed, self.width, self.height, True, 1]
-        return QueuedCall(fn_index=3, trigger_id=10, data=data, session_hash=session_hash)
+        return QueuedCall(
+            fn_index=3, trigger_id=10, data=data, session_hash=session_hash, headers=headers
+        )
 
     def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
         if self.access.api_key is None:
@@ -59,27 +66,20 @@ class G4FFluxPlan(SpacePlan):
         space.info(scope)  # read /config before the clock starts
         started = time.monotonic()
         yield Reasoning(status="Generating 0.00s")  # g4f's first tick is at the start
-        # The request blocks until the image is made, so it runs on a thread of its own (never
-        # the job pool: no deadlock) while this one reports the elapsed time every 0.2 s.
-        executor = ThreadPoolExecutor(1, thread_name_prefix="hfspace-predict")
-        answer = executor.submit(
-            predict, space, self.call(), headers=credentials.headers(), scope=scope
-        )
-        try:
-            while not _wait(answer, scope, _TICK_SECONDS):
-                yield Reasoning(status=f"Generating {time.monotonic() - started:.2f}s")
-        finally:
-            executor.shutdown(wait=answer.done())  # never wait for a request we abandoned
-        data = answer.result()
+
+        def tick() -> None:
+            scope.publish(Reasoning(status=f"Generating {time.monotonic() - started:.2f}s"))
+
+        # The request blocks this thread until the image is made; meanwhile the runtime's
+        # ticker reports the elapsed time every 0.2 s, straight to the job's caller.
+        data: list[Any] = []
+        with runtime.ticker.ticking(_TICK_SECONDS, tick):
+            for event in run_job(RUN_PREDICT, space, self.call(credentials.headers()), scope=scope):
+                if isinstance(event, Completed) and event.data is not None:
+                    data = event.data
+        # No tick comes after this point: the block above waited for any tick in progress.
         yield Reasoning(status=f"Finished {time.monotonic() - started:.2f}s")
         yield ImageResponse(output_url(space, data[0], scope), self.prompt)
-
-
-def _wait(answer: Future[Any], scope: CancelScope, seconds: float) -> bool:
-    """Wait for the answer up to ``seconds``; True once it is there."""
-    finished = bool(wait([answer], timeout=seconds).done)
-    scope.check()
-    return finished
 
 
 class G4F(DeepseekAI_JanusPro7b):

@@ -13,7 +13,8 @@ from ..errors import InvalidArgumentError, ModelNotFoundError, SpaceError
 from ..events import Event, ImageResponse, JsonConversation, Reasoning
 from ..gradio.files import output_url, upload_files
 from ..gradio.messages import Completed, Heartbeat
-from ..gradio.queue_api import QueuedCall, run_queued
+from ..gradio.protocol import run_job
+from ..gradio.queue_api import QUEUE, QueuedCall
 from ..media import MediaFile, media_from_messages
 from ..params import (
     check_model,
@@ -71,21 +72,17 @@ class JanusPlan(SpacePlan):
         if self.image is not None:
             image_input = upload_files(space, [self.image], upload_id=session_hash, scope=scope)[0]
         fn_index, trigger_id = _IMAGE if self.generate_image else _CHAT
+        referer = f"{space.base_url}?__theme=light"
         call = QueuedCall(
             fn_index=fn_index,
             trigger_id=trigger_id,
             data=self._payload(image_input),
             session_hash=session_hash,
+            headers={"referer": referer, **credentials.headers()},
+            stream_headers={"referer": referer},
         )
-        referer = f"{space.base_url}?__theme=light"
         yield from self._events(
-            run_queued(
-                space,
-                call,
-                join_headers={"referer": referer, **credentials.headers()},
-                stream_headers={"referer": referer},
-                scope=scope,
-            ),
+            run_job(QUEUE, space, call, scope=scope),
             space_url=lambda value: output_url(space, value, scope),
         )
 

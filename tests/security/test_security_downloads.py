@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from security_secrets import space_urls_to
 from security_servers import PNG, Recorder, Reply
 
@@ -26,9 +25,10 @@ from hfspace_sdk import (
     ProtocolError,
     cli,
 )
+from hfspace_sdk.http import HttpClient
 from hfspace_sdk.images import MAX_DOWNLOAD_BYTES, Image
 
-CHUNK = 256 * 1024  # what download_image asks iter_content for
+CHUNK = 256 * 1024  # what download_image asks iter_body for
 
 
 def _endless_png() -> Iterator[bytes]:
@@ -87,16 +87,16 @@ def files() -> Iterator[Recorder]:
 
 @pytest.fixture
 def bytes_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The total of the chunks the SDK pulled through ``Response.iter_content`` (decoded bytes)."""
+    """The total of the chunks the SDK pulled through ``HttpClient.iter_body`` (decoded bytes)."""
     total = [0]
-    original = requests.Response.iter_content
+    original = HttpClient.iter_body
 
     def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         for chunk in original(self, *args, **kwargs):
             total[0] += len(chunk)
             yield chunk
 
-    monkeypatch.setattr(requests.Response, "iter_content", counting)
+    monkeypatch.setattr(HttpClient, "iter_body", counting)
     return total
 
 

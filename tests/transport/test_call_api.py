@@ -19,10 +19,15 @@ from hfspace_sdk.errors import (
     SpaceError,
     SpaceTimeoutError,
 )
-from hfspace_sdk.gradio.call_api import run_call
+from hfspace_sdk.gradio.call_api import CALL_API, ApiCall
 from hfspace_sdk.gradio.messages import Completed, Generating, Heartbeat
+from hfspace_sdk.gradio.protocol import run_job
 
 EVENT = "6bc49f13d60344ec9ff10fe6b1f91e13"
+
+
+def run_call(space, api_name, data, *, scope):
+    return run_job(CALL_API, space, ApiCall(api_name, data), scope=scope)
 
 
 def _serve(mocked, config, stream_body, *, prefix="/gradio_api"):
@@ -207,12 +212,16 @@ def test_cross_host_redirect_drops_credentials(space, scope):
         headers={"Location": "http://elsewhere.test/gradio_api/queue/join"},
     )
     responses.post("http://elsewhere.test/gradio_api/queue/join", json={"event_id": "e"})
-    from hfspace_sdk.gradio.queue_api import QueuedCall, join_queue
+    from hfspace_sdk.gradio.queue_api import QUEUE, QueuedCall
 
-    call = QueuedCall(fn_index=2, trigger_id=4, data=[], session_hash="s")
-    join_queue(
-        space, call, headers={"x-zerogpu-token": "secret-token", "x-zerogpu-uuid": "u"}, scope=scope
+    call = QueuedCall(
+        fn_index=2,
+        trigger_id=4,
+        data=[],
+        session_hash="s",
+        headers={"x-zerogpu-token": "secret-token", "x-zerogpu-uuid": "u"},
     )
+    QUEUE.submit(space, call, scope)
 
     first, second = responses.calls[1].request, responses.calls[2].request
     assert first.headers["x-zerogpu-token"] == "secret-token"

@@ -25,8 +25,9 @@ from hfspace_sdk.gradio.messages import (
     ProgressUnit,
     Started,
 )
-from hfspace_sdk.gradio.predict_api import predict
-from hfspace_sdk.gradio.queue_api import QueuedCall, run_queued
+from hfspace_sdk.gradio.predict_api import RUN_PREDICT
+from hfspace_sdk.gradio.protocol import run_job
+from hfspace_sdk.gradio.queue_api import QUEUE, QueuedCall
 from hfspace_sdk.media import load_media
 
 E = "15a384ba3f94456cb6839302bd61c985"
@@ -48,15 +49,28 @@ def _serve_queue(mocked, *messages, config=CONFIG_6, prefix="/gradio_api"):
 
 
 def _run(space, scope):
-    return list(
-        run_queued(
-            space,
-            CALL,
-            join_headers={"x-zerogpu-token": "t"},
-            stream_headers={"referer": "r"},
-            scope=scope,
-        )
+    call = QueuedCall(
+        fn_index=CALL.fn_index,
+        trigger_id=CALL.trigger_id,
+        data=CALL.data,
+        session_hash=CALL.session_hash,
+        headers={"x-zerogpu-token": "t"},
+        stream_headers={"referer": "r"},
     )
+    return list(run_job(QUEUE, space, call, scope=scope))
+
+
+def predict(space, call, *, headers, scope):
+    """The outputs of a run/predict call (what G4F's flux route does with the runner)."""
+    direct = QueuedCall(
+        fn_index=call.fn_index,
+        trigger_id=call.trigger_id,
+        data=call.data,
+        session_hash=call.session_hash,
+        headers=headers,
+    )
+    [completed] = run_job(RUN_PREDICT, space, direct, scope=scope)
+    return completed.data
 
 
 def test_queue_job_yields_progress_previews_and_the_result(mocked, space, scope):
