@@ -13,7 +13,6 @@ from gradio_answers import BASE
 
 from hfspace_sdk.cancel import CancelScope
 from hfspace_sdk.config import Settings
-from hfspace_sdk.decompress import Inflater, decoder_for
 from hfspace_sdk.errors import (
     InvalidArgumentError,
     JobCancelledError,
@@ -22,6 +21,7 @@ from hfspace_sdk.errors import (
     SpaceTimeoutError,
 )
 from hfspace_sdk.http import HttpClient, map_exception
+from hfspace_sdk.http.decompress import Inflater, decoder_for
 
 PIECE = 1024
 
