@@ -29,28 +29,21 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def render_markdown(figures: dict[str, Any], targets: list[Target], *, smoke: bool) -> str:
-    lines = [
-        "# Benchmark results" + (" (smoke run: too short for conclusions)" if smoke else ""),
-        "",
-        f"Produced by `python bench/run.py` in {figures['seconds']:.0f} s on {platform.machine()}, "
-        f"Python {platform.python_version()}; plan {figures['plan']}. Every figure is the median of "
-        "alternating rounds, each in a fresh process; ratios compare figures from this run.",
-        "",
-        "## Targets",
-        "",
-        "| target | measured | limit | holds |",
-        "|---|---|---|---|",
-    ]
+def render_targets(targets: list[Target]) -> str:
+    """The targets table: each measured value against its limit."""
+    lines = ["| target | measured | limit | holds |", "|---|---|---|---|"]
     for target in targets:
         sign = "≥" if target.at_least else "≤"
         lines.append(
             f"| {target.name} | {target.value:.3f} {target.unit} | {sign} {target.limit:g} {target.unit} | "
             f"{'yes' if target.holds else '**no**'} |"
         )
-    imports = figures["import"]
-    lines += [
-        "",
+    return "\n".join(lines)
+
+
+def render_imports(imports: dict[str, float]) -> str:
+    """The import-time section: every statement's median and its ratio to ``import requests``."""
+    lines = [
         "## Import time (fresh process, bytecode compiled)",
         "",
         "| statement | median | / `import requests` |",
@@ -65,6 +58,22 @@ def render_markdown(figures: dict[str, Any], targets: list[Target], *, smoke: bo
         "`import hfspace_sdk` loads names on first use; `from hfspace_sdk import Client` is what a "
         "script pays before its first request, requests included.",
     ]
+    return "\n".join(lines)
+
+
+def render_markdown(figures: dict[str, Any], targets: list[Target], *, smoke: bool) -> str:
+    lines = [
+        "# Benchmark results" + (" (smoke run: too short for conclusions)" if smoke else ""),
+        "",
+        f"Produced by `python bench/run.py` in {figures['seconds']:.0f} s on {platform.machine()}, "
+        f"Python {platform.python_version()}; plan {figures['plan']}. Every figure is the median of "
+        "alternating rounds, each in a fresh process; ratios compare figures from this run.",
+        "",
+        "## Targets",
+        "",
+        render_targets(targets),
+    ]
+    lines += ["", render_imports(figures["import"])]
     lines += [
         "",
         "## Sequential latency per generation (zero-compute look-alikes, clients in lock-step)",

@@ -2,6 +2,7 @@
 
     python bench/run.py            # the full run: writes bench/results.md and bench/results.png
     python bench/run.py --smoke    # a few rounds, targets reported but not enforced (CI)
+    python bench/run.py --only import [--rounds N]   # import times alone, printed, nothing written
 
 Each client runs in its own process (``bench/workloads.py``). Sequential measurements run the
 clients' processes side by side in lock-step, one call each in turn (A B C, C B A, ...); the
@@ -29,7 +30,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.report import CLIENTS, Target, render_chart, render_markdown  # noqa: E402
+from bench.report import (  # noqa: E402
+    CLIENTS,
+    Target,
+    render_chart,
+    render_imports,
+    render_markdown,
+    render_targets,
+)
 
 IMPORTS = {
     "hfspace": "import hfspace_sdk",
@@ -218,18 +226,22 @@ def compile_bytecode() -> None:
     compileall.compile_dir(str(HERE.parent / "hfspace_sdk"), quiet=1)
 
 
-def run_all(plan: Plan) -> dict[str, Any]:
-    figures: dict[str, Any] = {"plan": plan.__dict__}
+def import_times(rounds: int) -> dict[str, float]:
+    """Median seconds of every statement of ``IMPORTS``, each run in a fresh process, over
+    ``rounds`` alternating rounds, once the package's bytecode is compiled."""
     print("import time", file=sys.stderr)
     compile_bytecode()
     imports = alternate(
-        max(plan.rounds, 3) * 2,
-        tuple(IMPORTS),
-        lambda c: measure(c, "import", {"statement": IMPORTS[c]}),
+        rounds, tuple(IMPORTS), lambda c: measure(c, "import", {"statement": IMPORTS[c]})
     )
-    figures["import"] = {
+    return {
         IMPORTS[client]: median(samples, "import_seconds") for client, samples in imports.items()
     }
+
+
+def run_all(plan: Plan) -> dict[str, Any]:
+    figures: dict[str, Any] = {"plan": plan.__dict__}
+    figures["import"] = import_times(max(plan.rounds, 3) * 2)
     with spaces(plan) as urls:
         figures["sequential"] = {}
         for protocol in ("call", "queue"):
@@ -289,18 +301,19 @@ def run_all(plan: Plan) -> dict[str, Any]:
     return figures
 
 
-def targets(figures: dict[str, Any]) -> list[Target]:
-    """The issue's targets, evaluated on this run's figures."""
-    imports, sequential, throughput = (
-        figures["import"],
-        figures["sequential"],
-        figures["throughput"],
-    )
+def import_targets(imports: dict[str, float]) -> list[Target]:
+    """The issue's import-time targets, evaluated on medians from ``import_times``."""
     ours = imports[IMPORTS["hfspace"]]
-    found = [
+    return [
         Target("import ≤ 0.5 × gradio_client", ours / imports[IMPORTS["gradio_client"]], 0.5),
         Target("import ≤ 1.3 × requests", ours / imports[IMPORTS["bare"]], 1.3),
     ]
+
+
+def targets(figures: dict[str, Any]) -> list[Target]:
+    """The issue's targets, evaluated on this run's figures."""
+    sequential, throughput = figures["sequential"], figures["throughput"]
+    found = import_targets(figures["import"])
     for label, row in sequential.items():
         found.append(
             Target(
@@ -387,7 +400,25 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--out", type=Path, default=HERE, help="where results.md and results.png go"
     )
+    parser.add_argument(
+        "--only",
+        choices=["import"],
+        help="measure this alone and print its table; results.md is left as it is",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=max(FULL.rounds, 3) * 2,
+        help="alternating rounds for --only (default: as many as the full run)",
+    )
     arguments = parser.parse_args(argv)
+    if arguments.only == "import":
+        imports = import_times(arguments.rounds)
+        client = imports[IMPORTS["hfspace_client"]] / imports[IMPORTS["bare"]]
+        print(render_imports(imports))
+        print(f"\n`from hfspace_sdk import Client` / `import requests`: {client:.3f} ×\n")
+        print(render_targets(import_targets(imports)))
+        return 0
     plan = SMOKE if arguments.smoke else FULL
     started = time.monotonic()
     figures = run_all(plan)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 __all__ = [
     "ASPECT_RATIOS",
@@ -54,7 +56,7 @@ MAX_DIMENSION = 8192
 #: The longest prompt accepted, in characters.
 MAX_PROMPT_CHARS = 100_000
 _MAX_SEED = 2**63 - 1
-_RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$")
+_RATIO = r"^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$"  # compiled (and cached) on first use
 _LONG_SIDE = 1024
 _MIN_SIDE = 32
 
@@ -127,7 +129,9 @@ def _size_of_ratio(aspect_ratio: Any) -> tuple[int, int]:
     key = aspect_ratio.strip()
     if key in ASPECT_RATIOS:
         return ASPECT_RATIOS[key]
-    match = _RATIO.match(key)
+    from fractions import Fraction  # only custom ratios need it (1.8 ms to import)
+
+    match = re.match(_RATIO, key)
     if match is None or not Fraction(match.group(1)) or not Fraction(match.group(2)):
         raise InvalidArgumentError(
             f"Unrecognised aspect_ratio {aspect_ratio!r}: use 'W:H' with positive numbers "

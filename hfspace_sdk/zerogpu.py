@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 
 #: What the Gradio web frontend sends when it has no token (a JavaScript object stringified).
 ANONYMOUS_TOKEN = "[object Object]"
-_PAGE_TOKEN = re.compile(r"&quot;token&quot;:&quot;([^&]+?)&quot;")
-_PAGE_UUID = re.compile(r"&quot;sessionUuid&quot;:&quot;([^&]+?)&quot;")
+# Compiled (and cached by ``re``) on first use, not at import.
+_PAGE_TOKEN = r"&quot;token&quot;:&quot;([^&]+?)&quot;"
+_PAGE_UUID = r"&quot;sessionUuid&quot;:&quot;([^&]+?)&quot;"
 
 
 @dataclass(frozen=True, repr=False)
@@ -73,8 +74,8 @@ def jwt_url(hub_url: str, space_id: str, now: datetime) -> str:
 
 def parse_space_page(page: str) -> tuple[Optional[str], Optional[str]]:
     """The ``(token, sessionUuid)`` embedded (HTML-escaped) in a Space's hub page."""
-    token = _PAGE_TOKEN.search(page)
-    uuid = _PAGE_UUID.search(page)
+    token = re.search(_PAGE_TOKEN, page)
+    uuid = re.search(_PAGE_UUID, page)
     return (token.group(1) if token else None, uuid.group(1) if uuid else None)
 
 
