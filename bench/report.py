@@ -56,7 +56,9 @@ def render_imports(imports: dict[str, float]) -> str:
     lines += [
         "",
         "`import hfspace_sdk` loads names on first use; `from hfspace_sdk import Client` is what a "
-        "script pays before its first request, requests included.",
+        "script pays before its first request, requests included; building the client adds "
+        "no import (what Gradio decoding, ZeroGPU tokens and downloads need loads with the first "
+        "job that needs it).",
     ]
     return "\n".join(lines)
 

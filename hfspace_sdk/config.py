@@ -5,12 +5,10 @@ The environment (``HF_TOKEN``, ``HF_ENDPOINT``) is read when settings are built,
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Optional, Union
 from urllib.parse import urlsplit
@@ -41,8 +39,52 @@ def _finite(value: float) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class Timeout:
+class _Frozen:
+    """An immutable value object: fields named in ``__slots__``, set once by ``__init__``,
+    compared and pickled by value.
+
+    Hand-written rather than a dataclass: ``dataclasses`` loads ``inspect``, ``ast`` and ``dis``,
+    a third of what ``from hfspace_sdk import Client`` would otherwise cost beyond requests.
+    """
+
+    __slots__: tuple[str, ...] = ()
+    #: The fields equality looks at (a callable such as ``retry_sleep`` is left out).
+    _compared: tuple[str, ...] = ()
+
+    def _set_fields(self, values: Mapping[str, Any]) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def _fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen; use replace() for a changed copy")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._compared)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, name) for name in self._compared))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        plain = {
+            name: dict(value) if isinstance(value, MappingProxyType) else value
+            for name, value in self._fields().items()
+        }
+        return (_rebuild, (type(self), plain))
+
+
+def _rebuild(cls: type[_Frozen], fields: dict[str, Any]) -> _Frozen:
+    return cls(**fields)
+
+
+class Timeout(_Frozen):
     """Time limits in seconds.
 
     Attributes:
@@ -53,19 +95,25 @@ class Timeout:
             minutes; lower it for interactive use).
     """
 
-    connect: float = 10.0
-    read: float = 60.0
-    total: float = 900.0
+    __slots__ = ("connect", "read", "total")
+    _compared = __slots__
+    connect: float
+    read: float
+    total: float
 
-    def __post_init__(self) -> None:
-        for name in ("connect", "read", "total"):
-            value = getattr(self, name)
+    def __init__(self, connect: float = 10.0, read: float = 60.0, total: float = 900.0) -> None:
+        values = {"connect": connect, "read": read, "total": total}
+        for name, value in values.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise InvalidArgumentError(
                     f"timeout.{name} must be a number of seconds, not {value!r}"
                 )
             if not (value > 0 and _finite(value)):
                 raise InvalidArgumentError(f"timeout.{name} must be a positive number of seconds")
+        self._set_fields(values)
+
+    def __repr__(self) -> str:
+        return f"Timeout(connect={self.connect!r}, read={self.read!r}, total={self.total!r})"
 
     @classmethod
     def coerce(cls, value: Union[Timeout, float, None]) -> Timeout:
@@ -204,12 +252,11 @@ def _check_sleep(sleep: Any) -> Optional[Callable[[float], None]]:
     return sleep  # type: ignore[no-any-return]
 
 
-def _empty_mapping() -> Mapping[str, str]:
-    return MappingProxyType({})
+_NO_MAPPING: Mapping[str, str] = MappingProxyType({})
+DEFAULT_TIMEOUT = Timeout()
 
 
-@dataclass(frozen=True, repr=False)
-class Settings:
+class Settings(_Frozen):
     """Everything a client or provider is configured with: the one list of options.
 
     Build it directly (every value explicit, the environment not read) or with
@@ -234,30 +281,51 @@ class Settings:
         InvalidArgumentError: an option has the wrong type or form (credentials not echoed).
     """
 
-    space_urls: Mapping[str, str] = field(default_factory=_empty_mapping)
-    hub_url: str = DEFAULT_HUB_URL
-    hf_token: Optional[str] = None
-    cookies: Mapping[str, str] = field(default_factory=_empty_mapping)
-    proxy: Optional[str] = None
-    timeout: Timeout = field(default_factory=Timeout)
-    max_workers: int = 8
-    retry_sleep: Optional[Callable[[float], None]] = field(default=None, compare=False)
+    # The option list: these keywords, in this order (a test pins the signatures to them).
+    __slots__ = (  # noqa: RUF023 - the order users read
+        "space_urls",
+        "hub_url",
+        "hf_token",
+        "cookies",
+        "proxy",
+        "timeout",
+        "max_workers",
+        "retry_sleep",
+    )
+    _compared = __slots__[:-1]  # retry_sleep is a function: it does not make settings differ
+    space_urls: Mapping[str, str]
+    hub_url: str
+    hf_token: Optional[str]
+    cookies: Mapping[str, str]
+    proxy: Optional[str]
+    timeout: Timeout
+    max_workers: int
+    retry_sleep: Optional[Callable[[float], None]]
 
-    def __post_init__(self) -> None:
-        checked = {
-            "space_urls": _check_space_urls(self.space_urls),
-            "hub_url": _check_http_url("hub_url", self.hub_url),
-            "hf_token": None
-            if self.hf_token is None
-            else check_credential("hf_token", self.hf_token),
-            "cookies": MappingProxyType(check_cookies(self.cookies)),
-            "proxy": None if self.proxy is None else _check_http_url("proxy", self.proxy),
-            "timeout": Timeout.coerce(self.timeout),
-            "max_workers": _check_max_workers(self.max_workers),
-            "retry_sleep": _check_sleep(self.retry_sleep),
-        }
-        for name, value in checked.items():
-            object.__setattr__(self, name, value)  # frozen: normalise in place, once
+    def __init__(
+        self,
+        *,
+        space_urls: Mapping[str, str] = _NO_MAPPING,
+        hub_url: str = DEFAULT_HUB_URL,
+        hf_token: Optional[str] = None,
+        cookies: Mapping[str, str] = _NO_MAPPING,
+        proxy: Optional[str] = None,
+        timeout: Union[Timeout, float] = DEFAULT_TIMEOUT,
+        max_workers: int = 8,
+        retry_sleep: Optional[Callable[[float], None]] = None,
+    ) -> None:
+        self._set_fields(
+            {
+                "space_urls": _check_space_urls(space_urls),
+                "hub_url": _check_http_url("hub_url", hub_url),
+                "hf_token": None if hf_token is None else check_credential("hf_token", hf_token),
+                "cookies": MappingProxyType(check_cookies(cookies)),
+                "proxy": None if proxy is None else _check_http_url("proxy", proxy),
+                "timeout": Timeout.coerce(timeout),
+                "max_workers": _check_max_workers(max_workers),
+                "retry_sleep": _check_sleep(retry_sleep),
+            }
+        )
 
     @classmethod
     def from_options(
@@ -282,7 +350,7 @@ class Settings:
     def replace(self, **options: Any) -> Settings:
         """A copy with the options given (not ``None``) changed, checked like the rest."""
         given = _given(options)
-        return dataclasses.replace(self, **given) if given else self
+        return Settings(**{**self._fields(), **given}) if given else self
 
     def space_url(self, space_id: str) -> str:
         """The base URL of a Space: the ``space_urls`` override, else its ``*.hf.space`` host."""
@@ -298,7 +366,7 @@ class Settings:
 
 
 #: The option names: the fields of :class:`Settings`, the one place they are defined.
-OPTIONS = tuple(option.name for option in dataclasses.fields(Settings))
+OPTIONS = Settings.__slots__
 #: Options an environment variable supplies when not given, and how its text is read.
 _ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "space_urls": (SPACE_URLS_ENV, parse_space_urls),

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 __all__ = [
     "AllProvidersFailedError",
@@ -201,8 +200,7 @@ _RETRY_IN = r"(?i)(?:retry|try again) in (\d+):(\d{1,2}):(\d{1,2})"
 _QUOTA_MARKERS = ("exceeded your gpu quota", "exceeded your free zerogpu quota")
 
 
-@dataclass(frozen=True)
-class QuotaInfo:
+class QuotaInfo(NamedTuple):
     """What a ZeroGPU quota message says, in seconds."""
 
     requested: Optional[int]

@@ -8,7 +8,6 @@ File names come from the prompt and the image type, never from the server's path
 from __future__ import annotations
 
 import base64
-import html
 import re
 import threading
 import time
@@ -243,6 +242,8 @@ class Image:
         return self.url or ""
 
     def _repr_html_(self) -> str:
+        import html  # Jupyter only
+
         alt = html.escape(self.revised_prompt or "", quote=True)
         return f'<img src="{html.escape(self._src(), quote=True)}" alt="{alt}" style="max-width:100%"/>'
 

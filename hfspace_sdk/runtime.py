@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Callable, Optional, TypeVar, Union
+from functools import cached_property
+from typing import TYPE_CHECKING, Callable, Optional, TypeVar, Union
 
 from .cancel import CancelScope
 from .config import OPTIONS, Settings, Timeout, configure
 from .gradio.space import Space, SpaceDirectory
 from .http import HttpClient
-from .images import ImageDownloader
 from .jobs import Job, JobRunner
 from .ticker import Ticker
-from .zerogpu import ZeroGPUCredentials, acquire_zerogpu_credentials
+
+if TYPE_CHECKING:
+    from .images import ImageDownloader
+    from .zerogpu import ZeroGPUCredentials
 
 __all__ = ["Runtime", "RuntimeOwner"]
 
@@ -31,8 +34,15 @@ class Runtime:
         self.spaces = SpaceDirectory(settings, self.http, sleep=settings.retry_sleep)
         self.jobs = JobRunner(settings.max_workers)
         self.ticker = Ticker()  # G4F's timed statuses; its thread starts on first use
-        #: Downloads images with these settings; still works once the runtime is closed.
-        self.download = ImageDownloader(settings, self.http)
+
+    # What only some jobs need loads with the first of them, not with `import hfspace_sdk`.
+
+    @cached_property
+    def download(self) -> ImageDownloader:
+        """Downloads images with these settings; still works once the runtime is closed."""
+        from .images import ImageDownloader
+
+        return ImageDownloader(self.settings, self.http)
 
     def space(self, space_id: str) -> Space:
         """The Space with this id, honouring ``space_urls``."""
@@ -47,6 +57,8 @@ class Runtime:
         scope: CancelScope,
     ) -> ZeroGPUCredentials:
         """ZeroGPU headers for a job on ``space_id`` (see :func:`acquire_zerogpu_credentials`)."""
+        from .zerogpu import acquire_zerogpu_credentials
+
         return acquire_zerogpu_credentials(
             self.http,
             self.settings,

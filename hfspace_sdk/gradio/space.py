@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from .._retry import call_with_retries
 from ..cancel import CancelScope
-from ..config import Settings
 from ..errors import ProtocolError
 from ..http import HttpClient, read_json
-from .messages import SpaceInfo, parse_config
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from .messages import SpaceInfo
 
 __all__ = ["Space", "SpaceDirectory"]
 
@@ -90,6 +92,8 @@ class Space:
         scope.check()
 
     def _fetch_info(self, scope: Optional[CancelScope]) -> SpaceInfo:
+        from .messages import parse_config  # the decoders load with the first Space contact
+
         response = self.http.request(
             "GET", f"{self.base_url}/config", space=self.space_id, scope=scope
         )

@@ -13,17 +13,19 @@ import queue
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import requests
 
 from .._version import __version__
 from ..cancel import CancelScope
-from ..config import Settings
 from ..errors import HFSpaceError, ProtocolError
 from .decompress import ACCEPTED_ENCODINGS, decoder_for
 from .errors import TRANSPORT_ERRORS, error_from_response, host_of, map_exception
 from .sessions import Adapter, InFlight, Session, abort_response, in_flight
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 __all__ = ["USER_AGENT", "HttpClient"]
 
