@@ -12,7 +12,7 @@ from ..http import HttpClient, read_json
 
 if TYPE_CHECKING:
     from ..config import Settings
-    from .messages import SpaceInfo
+    from .app_config import SpaceInfo
 
 __all__ = ["Space", "SpaceDirectory"]
 
@@ -92,7 +92,7 @@ class Space:
         scope.check()
 
     def _fetch_info(self, scope: Optional[CancelScope]) -> SpaceInfo:
-        from .messages import parse_config  # the decoders load with the first Space contact
+        from .app_config import parse_config  # loaded with the first Space contact
 
         response = self.http.request(
             "GET", f"{self.base_url}/config", space=self.space_id, scope=scope

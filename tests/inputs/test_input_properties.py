@@ -31,7 +31,7 @@ from hfspace_sdk import (
 )
 from hfspace_sdk.config import parse_space_urls
 from hfspace_sdk.errors import ProtocolError, clean_message, parse_retry_after
-from hfspace_sdk.gradio.messages import SpaceInfo, parse_config
+from hfspace_sdk.gradio.app_config import SpaceInfo, parse_config
 from hfspace_sdk.media import MediaFile, load_media, sniff_image_type
 from hfspace_sdk.params import MAX_DIMENSION, MAX_PROMPT_CHARS
 from hfspace_sdk.providers import resolve_provider

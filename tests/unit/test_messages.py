@@ -8,6 +8,7 @@ import json
 import pytest
 
 from hfspace_sdk.errors import ProtocolError
+from hfspace_sdk.gradio.app_config import parse_config
 from hfspace_sdk.gradio.messages import (
     Completed,
     Estimation,
@@ -23,7 +24,6 @@ from hfspace_sdk.gradio.messages import (
     Unexpected,
     apply_diff,
     parse_call_event,
-    parse_config,
 )
 
 E = "15a384ba3f94456cb6839302bd61c985"
