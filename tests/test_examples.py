@@ -12,6 +12,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.mark.e2e
+@pytest.mark.gradio  # --offline starts look-alike Spaces
 def test_providers_example_runs_offline():
     result = subprocess.run(
         [sys.executable, str(EXAMPLES / "providers.py"), "--offline", "a red fox"],

@@ -415,6 +415,7 @@ def _process_is_gone(pid: int) -> bool:
 
 
 @pytest.mark.e2e
+@pytest.mark.gradio  # the demo starts a look-alike Space
 def test_demo_saves_an_image_and_stops_its_space(tmp_path: Path) -> None:
     target = tmp_path / "fox.png"  # the look-alike sends WebP: saving converts to the named type
     result = run_cli("demo", "a red fox", "-o", str(target), timeout=120)

@@ -468,7 +468,10 @@ class EventPump:
 
 def describe(errors: Iterable[BaseException]) -> str:
     """The errors with their tracebacks and causes, for an assertion message."""
-    return "\n".join("".join(traceback.format_exception(error)) for error in errors)
+    return "\n".join(
+        "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        for error in errors
+    )
 
 
 def python_memory() -> int:

@@ -93,6 +93,7 @@ def test_failure_modes() -> None:
     assert FAILURE_MESSAGES["quota-left"].endswith("Please retry in 0:09:48.")
 
 
+@pytest.mark.gradio  # the look-alikes' drawing needs numpy, which comes with gradio
 def test_images_are_deterministic_and_sized() -> None:
     images = pytest.importorskip("hfspace_sdk.testing.images")
     a = images.render_image(5, "p", 300, 200)

@@ -108,7 +108,8 @@ def test_no_secret_in_the_logs(scenario, hub, space, tmp_path, all_logs, leak_ch
     assert _check_logs(all_logs, leak_check, scenario) > 10  # the loggers were really on
     for error in errors:
         leak_check(
-            "".join(traceback.format_exception(error)), f"[{scenario}] {type(error).__name__}"
+            "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+            f"[{scenario}] {type(error).__name__}",
         )
 
 
@@ -188,5 +189,8 @@ def test_a_malformed_secret_never_reaches_the_logs_or_the_error(
     except Exception as exc:
         error = exc
     if error is not None:
-        leak_check("".join(traceback.format_exception(error)), "the error and its causes")
+        leak_check(
+            "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+            "the error and its causes",
+        )
     _check_logs(all_logs, leak_check, "malformed secret")

@@ -247,7 +247,12 @@ def _failures(space, hub, other) -> list[BaseException]:  # type: ignore[no-unty
 
 
 def _exception_texts(error: BaseException) -> str:
-    texts = [str(error), repr(error), repr(error.args), "".join(traceback.format_exception(error))]
+    texts = [
+        str(error),
+        repr(error),
+        repr(error.args),
+        "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+    ]
     for value in vars(error).values():
         if not hasattr(value, "request"):  # the response object is checked on its own below
             texts.append(repr(value))
