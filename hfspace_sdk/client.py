@@ -38,6 +38,7 @@ class Client(RuntimeOwner):
     """
 
     # The resources load the providers on first use: `from hfspace_sdk import Client` stays cheap.
+    # (Two threads racing on first use build two equal resources over one runtime: harmless.)
     @cached_property
     def images(self) -> Images:
         """Image generation: ``generate``, ``stream``, ``generate_many``."""

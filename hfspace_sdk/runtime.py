@@ -36,6 +36,7 @@ class Runtime:
         self.ticker = Ticker()  # G4F's timed statuses; its thread starts on first use
 
     # What only some jobs need loads with the first of them, not with `import hfspace_sdk`.
+    # (Two threads racing on first use build two equal downloaders: harmless.)
 
     @cached_property
     def download(self) -> ImageDownloader:
