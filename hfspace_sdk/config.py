@@ -292,7 +292,8 @@ class Settings(_Frozen):
         "max_workers",
         "retry_sleep",
     )
-    _compared = __slots__[:-1]  # retry_sleep is a function: it does not make settings differ
+    # retry_sleep is a function: it does not make settings differ
+    _compared = tuple(name for name in __slots__ if name != "retry_sleep")
     space_urls: Mapping[str, str]
     hub_url: str
     hf_token: Optional[str]

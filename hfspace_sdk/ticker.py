@@ -21,6 +21,8 @@ __all__ = ["Ticker"]
 
 logger = logging.getLogger(__name__)
 
+_JOIN_SECONDS = 5.0
+
 
 class _Entry:
     __slots__ = ("due", "interval", "tick")
@@ -108,8 +110,11 @@ class Ticker:
         weakref.finalize(self, self._schedule.close)  # an owner never closed: the thread ends
 
     def close(self) -> None:
-        """Stop the ticks and the thread, and wait for it. Idempotent."""
+        """Stop the ticks and the thread, and wait for it (a bounded wait). Idempotent."""
         self._schedule.close()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
-            thread.join()
+            # It wakes at once; only a tick in progress delays it, and ticks are quick.
+            thread.join(_JOIN_SECONDS)
+            if thread.is_alive():
+                logger.warning("The ticker thread is still in a tick after %s s", _JOIN_SECONDS)

@@ -220,7 +220,7 @@ class Images:
     ) -> GenerationResult:
         try:
             final = job.result(timeout=0)
-            if final is None or not is_final_result(final) or not isinstance(final, ImageResponse):
+            if not isinstance(final, ImageResponse) or not is_final_result(final):
                 raise ResponseError("The generation ended without an image")
             response = self._response([final], model, provider, response_format)
         except Exception as error:

@@ -250,3 +250,14 @@ def test_is_final_result_false_for_progress_previews_and_state():
     assert not is_final_result(Reasoning(status="Finished"))
     assert not is_final_result(ImagePreview("u", "a"))
     assert not is_final_result(JsonConversation(session_hash="x"))
+
+
+def test_an_image_response_pickles_without_its_downloader():
+    import pickle
+    import threading
+
+    response = ImageResponse(["http://x/a.webp"], "a fox")
+    lock = threading.Lock()  # what a real downloader holds (sessions, locks): not picklable
+    response.download_with(lambda url, _lock=lock: b"")
+    clone = pickle.loads(pickle.dumps(response))
+    assert clone == response and clone.to_string() == response.to_string()
