@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
         ResponseStatusError,
         SpaceConnectionError,
         SpaceError,
+        SpaceSchemaError,
         SpaceTimeoutError,
     )
     from .events import Event, ImagePreview, ImageResponse, JsonConversation, Reasoning
@@ -89,6 +90,7 @@ _LOCATIONS: dict[str, str] = {
     "Settings": ".config",
     "SpaceConnectionError": ".errors",
     "SpaceError": ".errors",
+    "SpaceSchemaError": ".errors",
     "SpaceTimeoutError": ".errors",
     "Timeout": ".config",
     "Voodoohop_Flux1Schnell": ".providers",
@@ -148,6 +150,7 @@ __all__ = [
     "Settings",
     "SpaceConnectionError",
     "SpaceError",
+    "SpaceSchemaError",
     "SpaceTimeoutError",
     "Timeout",
     "Voodoohop_Flux1Schnell",

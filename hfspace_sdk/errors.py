@@ -27,6 +27,7 @@ __all__ = [
     "ResponseStatusError",
     "SpaceConnectionError",
     "SpaceError",
+    "SpaceSchemaError",
     "SpaceTimeoutError",
     "error_for_status",
     "parse_quota_message",
@@ -162,6 +163,20 @@ class QuotaExceededError(SpaceError):
 
 class ProtocolError(ResponseError):
     """The server's answer does not follow the Gradio protocol (malformed or cut short)."""
+
+
+class SpaceSchemaError(ProtocolError):
+    """The Space no longer has the endpoint a call needs, or it takes other inputs.
+
+    Raised before anything is submitted: a Space edited by its owner is never called blindly.
+
+    Attributes:
+        endpoint: the endpoint's api name, with its slash (``"/infer"``).
+    """
+
+    def __init__(self, message: str, *, space: Optional[str] = None, endpoint: str) -> None:
+        super().__init__(message, space=space)
+        self.endpoint = endpoint
 
 
 class SpaceTimeoutError(HFSpaceError, TimeoutError):

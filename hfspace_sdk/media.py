@@ -116,9 +116,7 @@ def load_media(item: Any, name: Optional[str] = None) -> MediaFile:
     name = name or own_name
     if name is not None:  # the upload's file name goes into a header: plain ASCII only
         name = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
-    return MediaFile(
-        data=data, name=name or f"image.{_EXTENSIONS[mime_type]}", mime_type=mime_type
-    )
+    return MediaFile(data=data, name=name or f"image.{_EXTENSIONS[mime_type]}", mime_type=mime_type)
 
 
 def _as_pair(item: Any) -> tuple[Any, Optional[str]]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable, Optional, TypeVar, Union
 
 from .cancel import CancelScope
 from .config import OPTIONS, Settings, Timeout, configure
-from .gradio.space import Space, SpaceDirectory
+from .gradio.space import GradioApp, SpaceDirectory
 from .http import HttpClient
 from .jobs import Job, JobRunner
 from .ticker import Ticker
@@ -45,7 +45,7 @@ class Runtime:
 
         return ImageDownloader(self.settings, self.http)
 
-    def space(self, space_id: str) -> Space:
+    def space(self, space_id: str) -> GradioApp:
         """The Space with this id, honouring ``space_urls``."""
         return self.spaces.get(space_id)
 

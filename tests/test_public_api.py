@@ -44,6 +44,7 @@ EXPECTED = [
     "Settings",
     "SpaceConnectionError",
     "SpaceError",
+    "SpaceSchemaError",
     "SpaceTimeoutError",
     "Timeout",
     "Voodoohop_Flux1Schnell",

@@ -1,17 +1,65 @@
-"""What a Space's ``/config`` says: its Gradio version, API prefix, protocol and named endpoints.
+"""What a Space's ``/config`` says: its Gradio version, API prefix, protocol and functions.
 
 A pure decoder over plain decoded JSON; nothing here does I/O.
+
+Gradio numbers an app's functions (``fn_index``) in the order their event listeners were
+registered, and its components (the ``trigger_id``) in the order they were created, so a Space
+that gains a listener or a component shifts them. The ``api_name`` of each function does not
+move: clients find functions by it. Since Gradio 4.0 every listener has one (its function's
+name unless the app passes ``api_name=False``); Gradio 3.x named only the listeners given an
+explicit ``api_name``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Optional
 
 from ..errors import ProtocolError
 
-__all__ = ["SUPPORTED_PROTOCOLS", "SpaceInfo", "parse_config"]
+__all__ = ["SUPPORTED_PROTOCOLS", "AppComponent", "AppFunction", "SpaceInfo", "parse_config"]
+
+
+@dataclass(frozen=True)
+class AppComponent:
+    """A component of the app: its id, Gradio type (``"image"``, ``"slider"``...) and label."""
+
+    id: int
+    type: str = ""
+    label: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class AppFunction:
+    """One function of the app (an entry of ``dependencies``), as the queue protocol calls it.
+
+    Attributes:
+        fn_index: its position, what ``queue/join`` sends.
+        api_name: its name without the slash (``"infer"``), None when the app hides it.
+        targets: the ``(component id, event)`` pairs that fire it, in the app's order.
+        inputs, outputs: the components it reads and writes, in the function's order (None
+            when the config does not list them: every Gradio server does, stubs may not).
+        queued: False for ``queue=False`` functions.
+        generator: True when it yields intermediate outputs.
+        public: listed in the Space's ``/info`` (``show_api`` or ``api_visibility``).
+    """
+
+    fn_index: int
+    api_name: Optional[str] = None
+    targets: tuple[tuple[Optional[int], str], ...] = ()
+    inputs: Optional[tuple[AppComponent, ...]] = None
+    outputs: Optional[tuple[AppComponent, ...]] = None
+    queued: bool = True
+    generator: bool = False
+    public: bool = True
+
+    def trigger_id(self, event: Optional[str] = None) -> Optional[int]:
+        """The component id the web page sends for this function: the first target's, or the
+        first target firing on ``event`` (``"submit"``) when there is one."""
+        ids = [component for component, name in self.targets if event in (None, name)]
+        ids = ids or [component for component, _ in self.targets]
+        return ids[0] if ids else None
 
 
 @dataclass(frozen=True)
@@ -21,7 +69,27 @@ class SpaceInfo:
     version: str
     api_prefix: str
     protocol: str
-    fn_index_by_api_name: Mapping[str, int] = field(default_factory=dict)
+    functions: tuple[AppFunction, ...] = ()
+    enable_queue: bool = True
+
+    @property
+    def fn_index_by_api_name(self) -> Mapping[str, int]:
+        """The named functions' indexes."""
+        return {f.api_name: f.fn_index for f in self.functions if f.api_name is not None}
+
+    @property
+    def names_functions(self) -> bool:
+        """True when at least one function has an ``api_name`` (Gradio 4.0 and later)."""
+        return any(f.api_name is not None for f in self.functions)
+
+    def function(self, api_name: str) -> Optional[AppFunction]:
+        """The function called ``api_name`` (with or without its leading slash)."""
+        wanted = api_name.lstrip("/")
+        return next((f for f in self.functions if f.api_name == wanted), None)
+
+    def function_at(self, fn_index: int) -> Optional[AppFunction]:
+        """The function with this ``fn_index``."""
+        return next((f for f in self.functions if f.fn_index == fn_index), None)
 
     @property
     def major_version(self) -> int:
@@ -63,16 +131,78 @@ def parse_config(config: Any) -> SpaceInfo:
     if not isinstance(prefix, str) or not _is_path_prefix(prefix):
         # A prefix such as "@other.host" would move every request (and its tokens) elsewhere.
         raise ProtocolError("The Space's /config has a malformed api_prefix")
-    fn_index_by_api_name: dict[str, int] = {}
+    components = _components(config.get("components"))
     dependencies = config.get("dependencies")
-    for position, dependency in enumerate(dependencies if isinstance(dependencies, list) else []):
-        if isinstance(dependency, Mapping) and isinstance(dependency.get("api_name"), str):
-            fn_index = dependency.get("id", position)
-            valid = isinstance(fn_index, int) and not isinstance(fn_index, bool)
-            fn_index_by_api_name[dependency["api_name"]] = fn_index if valid else position
+    functions = tuple(
+        _function(position, dependency, components)
+        for position, dependency in enumerate(
+            dependencies if isinstance(dependencies, list) else []
+        )
+        if isinstance(dependency, Mapping)
+    )
     return SpaceInfo(
         version=str(config.get("version", "")),
         api_prefix=prefix.rstrip("/"),
         protocol=str(protocol),
-        fn_index_by_api_name=fn_index_by_api_name,
+        functions=functions,
+        enable_queue=config.get("enable_queue", True) is not False,
+    )
+
+
+def _int(value: Any) -> Optional[int]:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _components(entries: Any) -> dict[int, AppComponent]:
+    """The components by id (layout blocks included: they cost nothing to keep)."""
+    found: dict[int, AppComponent] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        component_id = _int(entry.get("id")) if isinstance(entry, Mapping) else None
+        if component_id is None:
+            continue
+        props = entry.get("props")
+        label = props.get("label") if isinstance(props, Mapping) else None
+        found[component_id] = AppComponent(
+            id=component_id,
+            type=str(entry.get("type") or ""),
+            label=label if isinstance(label, str) else None,
+        )
+    return found
+
+
+def _component_list(
+    ids: Any, components: Mapping[int, AppComponent]
+) -> Optional[tuple[AppComponent, ...]]:
+    if not isinstance(ids, list):
+        return None
+    chosen = [_int(i) for i in ids]
+    return tuple(components.get(i, AppComponent(id=i)) for i in chosen if i is not None)
+
+
+def _targets(entries: Any) -> tuple[tuple[Optional[int], str], ...]:
+    return tuple(
+        (_int(target[0]), str(target[1]))
+        for target in (entries if isinstance(entries, list) else [])
+        if isinstance(target, list) and len(target) == 2
+    )
+
+
+def _function(
+    position: int, dependency: Mapping[str, Any], components: Mapping[int, AppComponent]
+) -> AppFunction:
+    fn_index = _int(dependency.get("id"))
+    api_name = dependency.get("api_name")
+    types = dependency.get("types")
+    visibility = dependency.get("api_visibility")  # Gradio 6; show_api before
+    return AppFunction(
+        fn_index=position if fn_index is None else fn_index,
+        api_name=api_name.lstrip("/") if isinstance(api_name, str) and api_name else None,
+        targets=_targets(dependency.get("targets")),
+        inputs=_component_list(dependency.get("inputs"), components),
+        outputs=_component_list(dependency.get("outputs"), components),
+        queued=dependency.get("queue") is not False,
+        generator=isinstance(types, Mapping) and types.get("generator") is True,
+        public=visibility == "public"
+        if isinstance(visibility, str)
+        else dependency.get("show_api") is not False,
     )

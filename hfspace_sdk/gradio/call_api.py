@@ -14,7 +14,7 @@ from ..cancel import CancelScope
 from ..http import read_json
 from .messages import TransportEvent, parse_call_event
 from .protocol import Accepted, accepted_event_id, cancel_quietly
-from .space import Space
+from .space import GradioApp
 from .sse import SSEEvent, decode_json
 from .stream import read_event_stream
 
@@ -42,7 +42,7 @@ def _decode(sse: SSEEvent) -> Optional[TransportEvent]:
 class CallApi:
     """``POST {prefix}/call/<api>`` for an event id, ``GET {prefix}/call/<api>/<id>`` for its events."""
 
-    def submit(self, space: Space, call: ApiCall, scope: CancelScope) -> Accepted:
+    def submit(self, space: GradioApp, call: ApiCall, scope: CancelScope) -> Accepted:
         """POST the inputs; the event id, with Gradio <6's hidden-error hint."""
         what = f"/call/{call.api_name}"
         response = space.http.request(
@@ -60,13 +60,13 @@ class CallApi:
         return Accepted(event_id, hidden_error_hint=hint)
 
     def events(
-        self, space: Space, call: ApiCall, accepted: Accepted, scope: CancelScope
+        self, space: GradioApp, call: ApiCall, accepted: Accepted, scope: CancelScope
     ) -> Iterator[TransportEvent]:
         """The events of the accepted job, up to and including the terminal one."""
         url = space.api_url(f"/call/{call.api_name}/{accepted.event_id}", scope)
         return read_event_stream(space, url, scope, _decode)
 
-    def cancel(self, space: Space, call: ApiCall, accepted: Accepted) -> None:
+    def cancel(self, space: GradioApp, call: ApiCall, accepted: Accepted) -> None:
         """``/cancel`` the job (its event id is also its session), if the API has an fn_index."""
         fn_index = space.info().fn_index_by_api_name.get(call.api_name)
         if fn_index is not None and accepted.event_id is not None:

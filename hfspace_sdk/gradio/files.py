@@ -9,13 +9,13 @@ from ..cancel import CancelScope
 from ..errors import ProtocolError
 from ..http import read_json
 from ..media import MediaFile
-from .space import Space
+from .space import GradioApp
 
 __all__ = ["file_data", "output_url", "upload_files"]
 
 
 def upload_files(
-    space: Space, files: Sequence[MediaFile], *, upload_id: str, scope: CancelScope
+    space: GradioApp, files: Sequence[MediaFile], *, upload_id: str, scope: CancelScope
 ) -> list[dict[str, Any]]:
     """Upload images as multipart ``files`` parts; their FileData dicts, in the same order.
 
@@ -40,7 +40,7 @@ def upload_files(
 
 
 def file_data(
-    space: Space, server_path: str, media: MediaFile, scope: Optional[CancelScope] = None
+    space: GradioApp, server_path: str, media: MediaFile, scope: Optional[CancelScope] = None
 ) -> dict[str, Any]:
     """The FileData dict that passes an uploaded file as a function input."""
     return {
@@ -53,7 +53,7 @@ def file_data(
     }
 
 
-def output_url(space: Space, value: Any, scope: Optional[CancelScope] = None) -> str:
+def output_url(space: GradioApp, value: Any, scope: Optional[CancelScope] = None) -> str:
     """The download URL of a file output (a FileData dict, or a gallery item holding one).
 
     Raises:

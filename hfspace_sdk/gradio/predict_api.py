@@ -11,7 +11,7 @@ from ..http import read_json
 from .messages import Completed, TransportEvent
 from .protocol import Accepted
 from .queue_api import QueuedCall
-from .space import Space
+from .space import GradioApp
 
 __all__ = ["RUN_PREDICT", "RunPredict"]
 
@@ -20,12 +20,12 @@ class RunPredict:
     """``POST {prefix}/run/predict``. No queue: nothing is accepted before the answer, whose
     outputs are the one event, and nothing is left on the Space to cancel."""
 
-    def submit(self, space: Space, call: QueuedCall, scope: CancelScope) -> Accepted:
+    def submit(self, space: GradioApp, call: QueuedCall, scope: CancelScope) -> Accepted:
         """Nothing to send yet: the POST is the job's event stream."""
         return Accepted(None)
 
     def events(
-        self, space: Space, call: QueuedCall, accepted: Accepted, scope: CancelScope
+        self, space: GradioApp, call: QueuedCall, accepted: Accepted, scope: CancelScope
     ) -> Iterator[TransportEvent]:
         """Run ``call``; one ``Completed`` with its outputs.
 
@@ -36,11 +36,11 @@ class RunPredict:
         """
         yield Completed(data=_predict(space, call, scope))
 
-    def cancel(self, space: Space, call: QueuedCall, accepted: Accepted) -> None:
+    def cancel(self, space: GradioApp, call: QueuedCall, accepted: Accepted) -> None:
         """Nothing to do: the job's scope already aborted its one request."""
 
 
-def _predict(space: Space, call: QueuedCall, scope: CancelScope) -> list[Any]:
+def _predict(space: GradioApp, call: QueuedCall, scope: CancelScope) -> list[Any]:
     url = space.api_url("/run/predict", scope)
     payload = call.payload()
     body = {

@@ -10,7 +10,7 @@ from typing import Any, Optional, Protocol, TypeVar
 from ..cancel import CancelScope
 from ..errors import HFSpaceError, JobCancelledError, ProtocolError, SpaceError, space_error
 from .messages import TERMINAL_EVENTS, Completed, Failed, TransportEvent, Unexpected
-from .space import Space
+from .space import GradioApp
 
 __all__ = [
     "Accepted",
@@ -45,7 +45,7 @@ class Accepted:
 class GradioProtocol(Protocol[CallT_contra]):
     """One way of calling a Space function: ``/call/<api>``, the queue, or ``run/predict``."""
 
-    def submit(self, space: Space, call: CallT_contra, scope: CancelScope) -> Accepted:
+    def submit(self, space: GradioApp, call: CallT_contra, scope: CancelScope) -> Accepted:
         """Send the call; the accepted job.
 
         Raises:
@@ -56,7 +56,7 @@ class GradioProtocol(Protocol[CallT_contra]):
         ...
 
     def events(
-        self, space: Space, call: CallT_contra, accepted: Accepted, scope: CancelScope
+        self, space: GradioApp, call: CallT_contra, accepted: Accepted, scope: CancelScope
     ) -> Iterator[TransportEvent]:
         """The job's events, up to and including the terminal one.
 
@@ -66,13 +66,13 @@ class GradioProtocol(Protocol[CallT_contra]):
         """
         ...
 
-    def cancel(self, space: Space, call: CallT_contra, accepted: Accepted) -> None:
+    def cancel(self, space: GradioApp, call: CallT_contra, accepted: Accepted) -> None:
         """Ask the Space to drop the job. Best effort: never raises."""
         ...
 
 
 def run_job(
-    protocol: GradioProtocol[CallT], space: Space, call: CallT, *, scope: CancelScope
+    protocol: GradioProtocol[CallT], space: GradioApp, call: CallT, *, scope: CancelScope
 ) -> Iterator[TransportEvent]:
     """Submit ``call`` and stream its job; raise the Space's error; cancel the job if stopped.
 
@@ -92,7 +92,7 @@ def run_job(
             scope.defer(lambda: protocol.cancel(space, call, accepted))
 
 
-def accepted_event_id(body: Any, space: Space, what: str) -> str:
+def accepted_event_id(body: Any, space: GradioApp, what: str) -> str:
     """The event id of a submission's JSON answer.
 
     Raises:
@@ -107,7 +107,7 @@ def accepted_event_id(body: Any, space: Space, what: str) -> str:
 
 
 def result_or_raise(
-    event: TransportEvent, space: Space, *, hidden_hint: str = ""
+    event: TransportEvent, space: GradioApp, *, hidden_hint: str = ""
 ) -> Optional[list[object]]:
     """The output data of a terminal event; the error it stands for otherwise.
 
@@ -134,7 +134,7 @@ def result_or_raise(
     return None
 
 
-def cancel_quietly(space: Space, *, session_hash: str, fn_index: int, event_id: str) -> None:
+def cancel_quietly(space: GradioApp, *, session_hash: str, fn_index: int, event_id: str) -> None:
     """POST Gradio's ``/cancel`` for a job we stopped waiting for. Best effort: never raises.
 
     The Space frees the job's queue slot; a function already running finishes in its thread.

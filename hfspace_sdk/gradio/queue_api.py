@@ -10,7 +10,7 @@ from ..cancel import CancelScope
 from ..http import read_json
 from .messages import QueueDecoder, TransportEvent
 from .protocol import Accepted, accepted_event_id, cancel_quietly
-from .space import Space
+from .space import GradioApp
 from .sse import SSEEvent, decode_json
 from .stream import read_event_stream
 
@@ -59,7 +59,7 @@ class QueuedCall:
 class QueueApi:
     """``POST {prefix}/queue/join`` for an event id; the job's messages from ``queue/data``."""
 
-    def submit(self, space: Space, call: QueuedCall, scope: CancelScope) -> Accepted:
+    def submit(self, space: GradioApp, call: QueuedCall, scope: CancelScope) -> Accepted:
         """Enqueue the call.
 
         Raises:
@@ -81,7 +81,7 @@ class QueueApi:
         return Accepted(event_id)
 
     def events(
-        self, space: Space, call: QueuedCall, accepted: Accepted, scope: CancelScope
+        self, space: GradioApp, call: QueuedCall, accepted: Accepted, scope: CancelScope
     ) -> Iterator[TransportEvent]:
         """The events of one queued job, read from its session's ``queue/data`` stream."""
         decoder = QueueDecoder(accepted.event_id or "")
@@ -98,7 +98,7 @@ class QueueApi:
             headers=call.stream_headers,
         )
 
-    def cancel(self, space: Space, call: QueuedCall, accepted: Accepted) -> None:
+    def cancel(self, space: GradioApp, call: QueuedCall, accepted: Accepted) -> None:
         """``/cancel`` the job in its session."""
         if accepted.event_id is not None:
             cancel_quietly(

@@ -14,10 +14,10 @@ if TYPE_CHECKING:
     from ..config import Settings
     from .app_config import SpaceInfo
 
-__all__ = ["Space", "SpaceDirectory"]
+__all__ = ["GradioApp", "SpaceDirectory"]
 
 
-class Space:
+class GradioApp:
     """A Space's endpoints. ``/config`` is read once, on first use, and cached.
 
     Thread-safe: concurrent first uses fetch ``/config`` once.
@@ -115,7 +115,7 @@ class Space:
         return self.api_url(f"/file={server_path}", scope)
 
     def __repr__(self) -> str:
-        return f"Space({self.space_id!r}, {self.base_url!r})"
+        return f"GradioApp({self.space_id!r}, {self.base_url!r})"
 
 
 class SpaceDirectory:
@@ -131,16 +131,16 @@ class SpaceDirectory:
         self._settings = settings
         self._http = http
         self._sleep = sleep
-        self._spaces: dict[str, Space] = {}
+        self._spaces: dict[str, GradioApp] = {}
         self._lock = threading.Lock()
 
-    def get(self, space_id: str) -> Space:
+    def get(self, space_id: str) -> GradioApp:
         """The Space with this id (ids compare case-insensitively)."""
         key = space_id.lower()
         with self._lock:
             space = self._spaces.get(key)
             if space is None:
-                space = Space(
+                space = GradioApp(
                     space_id, self._settings.space_url(space_id), self._http, sleep=self._sleep
                 )
                 self._spaces[key] = space

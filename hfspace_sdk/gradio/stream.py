@@ -13,7 +13,7 @@ from typing import Callable, Optional
 from ..cancel import CancelScope
 from ..errors import ProtocolError
 from .messages import Completed, Failed, StreamClosed, TransportEvent, Unexpected
-from .space import Space
+from .space import GradioApp
 from .sse import SSEEvent, iter_sse
 
 __all__ = ["read_event_stream"]
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 def read_event_stream(
-    space: Space,
+    space: GradioApp,
     url: str,
     scope: CancelScope,
     decode: Callable[[SSEEvent], Optional[TransportEvent]],

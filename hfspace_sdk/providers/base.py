@@ -268,4 +268,3 @@ class Provider(RuntimeOwner):
 
     def _iterate(self, plan: Plan) -> Iterator[Event]:
         return iterate_job(lambda: self._start(plan))
-

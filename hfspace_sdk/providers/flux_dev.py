@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Optional
 
 from ..cancel import CancelScope
 from ..events import Event, ImagePreview, ImageResponse, Reasoning
+from ..gradio.endpoints import G4FNumbers, resolve_function
 from ..gradio.files import output_url
 from ..gradio.messages import Completed, Generating
 from ..gradio.protocol import run_job
@@ -32,7 +33,10 @@ __all__ = ["BlackForestLabs_Flux1Dev", "FluxDev"]
 
 @dataclass(frozen=True)
 class FluxDevPlan(SpacePlan):
-    """``infer(prompt, seed, randomize_seed, width, height, guidance_scale, steps)``, fn 2 / trigger 4."""
+    """``infer(prompt, seed, randomize_seed, width, height, guidance_scale, steps)``.
+
+    Found by api name; the call names the prompt's ``submit`` as its trigger, as g4f does.
+    """
 
     randomize_seed: bool
     width: int
@@ -41,8 +45,8 @@ class FluxDevPlan(SpacePlan):
     num_inference_steps: int
     access: ZeroGPUAccess
 
-    fn_index: ClassVar[int] = 2
-    trigger_id: ClassVar[int] = 4
+    api_name: ClassVar[str] = "infer"
+    g4f_numbers: ClassVar[G4FNumbers] = (2, 4)  # fn_index, trigger_id: unnamed configs only
 
     def payload(self) -> list[Any]:
         """The inputs, in the Space function's order."""
@@ -57,13 +61,17 @@ class FluxDevPlan(SpacePlan):
         ]
 
     def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
-        credentials = self.access.credentials(runtime, self.space_id, scope)
         space = runtime.space(self.space_id)
+        payload = self.payload()
+        function = resolve_function(
+            space, self.api_name, inputs=len(payload), scope=scope, fallback=self.g4f_numbers
+        )
+        credentials = self.access.credentials(runtime, self.space_id, scope)
         referer = f"{space.base_url}/?__theme=light"
         call = QueuedCall(
-            fn_index=self.fn_index,
-            trigger_id=self.trigger_id,
-            data=self.payload(),
+            fn_index=function.fn_index,
+            trigger_id=function.trigger_id("submit"),
+            data=payload,
             session_hash=uuid.uuid4().hex,
             headers={"accept": "application/json", "referer": referer, **credentials.headers()},
             stream_headers={"referer": referer},

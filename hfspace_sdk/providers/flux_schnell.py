@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Optional
 from ..cancel import CancelScope
 from ..events import Event, ImageResponse
 from ..gradio.call_api import CALL_API, ApiCall
+from ..gradio.endpoints import resolve_function
 from ..gradio.files import output_url
 from ..gradio.messages import Completed
 from ..gradio.protocol import run_job
@@ -49,7 +50,11 @@ class FluxSchnellPlan(SpacePlan):
 
     def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
         space = runtime.space(self.space_id)
-        for event in run_job(CALL_API, space, ApiCall("infer", self.payload()), scope=scope):
+        payload = self.payload()
+        # /call/infer names the function itself; the check keeps a changed Space from being
+        # called with inputs it no longer takes.
+        resolve_function(space, "infer", inputs=len(payload), scope=scope)
+        for event in run_job(CALL_API, space, ApiCall("infer", payload), scope=scope):
             if isinstance(event, Completed) and event.data:
                 yield ImageResponse([output_url(space, event.data[0], scope)], alt=self.prompt)
 

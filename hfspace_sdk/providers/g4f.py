@@ -13,6 +13,8 @@ from typing import Any, ClassVar, Optional
 from ..cancel import CancelScope
 from ..errors import InvalidArgumentError
 from ..events import Event, ImageResponse, Reasoning
+from ..gradio.app_config import AppFunction
+from ..gradio.endpoints import resolve_function
 from ..gradio.files import output_url
 from ..gradio.messages import Completed
 from ..gradio.predict_api import RUN_PREDICT
@@ -40,30 +42,44 @@ _TICK_SECONDS = 0.2
 
 @dataclass(frozen=True)
 class G4FFluxPlan(SpacePlan):
-    """``generate_image(prompt, seed, width, height, randomize_seed, steps)``, fn 3 / trigger 10."""
+    """``generate_image(prompt, seed, width, height, randomize_seed, steps)``, api ``RealtimeFlux``
+    (g4f's fn 3 / trigger 10 for a config that names no function)."""
 
     width: int
     height: int
     access: ZeroGPUAccess
 
-    def call(self, headers: Optional[Mapping[str, str]] = None) -> QueuedCall:
+    def payload(self) -> list[Any]:
+        """The inputs, in the Space function's order (randomised seed, one step)."""
+        return [self.prompt, self.seed, self.width, self.height, True, 1]
+
+    def call(
+        self, function: AppFunction, headers: Optional[Mapping[str, str]] = None
+    ) -> QueuedCall:
         """The direct call, with a fresh 10-character session hash as the web page sends.
 
         Args:
+            function: the Space's ``RealtimeFlux`` function.
             headers: sent with it (the ZeroGPU credentials).
         """
         session_hash = "".join(random.choices(string.ascii_lowercase + string.digits, k=10))
-        data = [self.prompt, self.seed, self.width, self.height, True, 1]
         return QueuedCall(
-            fn_index=3, trigger_id=10, data=data, session_hash=session_hash, headers=headers
+            fn_index=function.fn_index,
+            trigger_id=function.trigger_id(),
+            data=self.payload(),
+            session_hash=session_hash,
+            headers=headers,
         )
 
     def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
         if self.access.api_key is None:
             yield Reasoning(status="Acquiring GPU Token")
-        credentials = self.access.credentials(runtime, self.space_id, scope)
         space = runtime.space(self.space_id)
-        space.info(scope)  # read /config before the clock starts
+        # Read /config (and check the function) before the clock starts.
+        function = resolve_function(
+            space, "RealtimeFlux", inputs=len(self.payload()), scope=scope, fallback=(3, 10)
+        )
+        credentials = self.access.credentials(runtime, self.space_id, scope)
         started = time.monotonic()
         yield Reasoning(status="Generating 0.00s")  # g4f's first tick is at the start
 
@@ -74,7 +90,9 @@ class G4FFluxPlan(SpacePlan):
         # ticker reports the elapsed time every 0.2 s, straight to the job's caller.
         data: list[Any] = []
         with runtime.ticker.ticking(_TICK_SECONDS, tick):
-            for event in run_job(RUN_PREDICT, space, self.call(credentials.headers()), scope=scope):
+            for event in run_job(
+                RUN_PREDICT, space, self.call(function, credentials.headers()), scope=scope
+            ):
                 if isinstance(event, Completed) and event.data is not None:
                     data = event.data
         # No tick comes after this point: the block above waited for any tick in progress.

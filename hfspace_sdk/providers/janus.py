@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Optional
 from ..cancel import CancelScope
 from ..errors import InvalidArgumentError, ModelNotFoundError, SpaceError
 from ..events import Event, ImageResponse, JsonConversation, Reasoning
+from ..gradio.endpoints import G4FNumbers, resolve_function
 from ..gradio.files import output_url, upload_files
 from ..gradio.messages import Completed, Heartbeat
 from ..gradio.protocol import run_job
@@ -33,8 +34,9 @@ from .zerogpu_access import ZeroGPUAccess
 
 __all__ = ["DeepseekAI_JanusPro7b", "JanusPlan"]
 
-_CHAT = (2, 10)  # fn_index, trigger_id of multimodal_understanding
-_IMAGE = (3, 20)  # fn_index, trigger_id of generate_image
+#: The two functions, with g4f's (fn_index, trigger_id) for a config that names neither.
+_CHAT: tuple[str, G4FNumbers] = ("multimodal_understanding", (2, 10))
+_IMAGE: tuple[str, G4FNumbers] = ("generate_image", (3, 20))
 
 
 @dataclass(frozen=True)
@@ -62,20 +64,23 @@ class JanusPlan(SpacePlan):
         return JsonConversation(**{**previous, "zerogpu_token": token})
 
     def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
+        space = runtime.space(self.space_id)
+        api_name, g4f_numbers = _IMAGE if self.generate_image else _CHAT
+        function = resolve_function(
+            space, api_name, inputs=len(self._payload(None)), scope=scope, fallback=g4f_numbers
+        )
         credentials = self.access.credentials(runtime, self.space_id, scope)
         conversation = self._conversation(credentials.token, credentials.uuid)
         if self.return_conversation:
             yield conversation
-        space = runtime.space(self.space_id)
         session_hash = str(conversation.get_dict()["session_hash"])
         image_input = None
         if self.image is not None:
             image_input = upload_files(space, [self.image], upload_id=session_hash, scope=scope)[0]
-        fn_index, trigger_id = _IMAGE if self.generate_image else _CHAT
         referer = f"{space.base_url}?__theme=light"
         call = QueuedCall(
-            fn_index=fn_index,
-            trigger_id=trigger_id,
+            fn_index=function.fn_index,
+            trigger_id=function.trigger_id(),
             data=self._payload(image_input),
             session_hash=session_hash,
             headers={"referer": referer, **credentials.headers()},

@@ -203,9 +203,18 @@ def build_flux_dev(options: AppOptions) -> Any:
         return render_image(0, prompt or "", 512, 512), 0
 
     with gr.Blocks(title="FLUX.1 [dev] look-alike", analytics_enabled=False) as demo:
-        prompt, run_button, result, seed, randomize_seed, width, height, steps, guidance, examples = (
-            _flux_layout("FLUX.1 [dev]", guidance=True)
-        )
+        (
+            prompt,
+            run_button,
+            result,
+            seed,
+            randomize_seed,
+            width,
+            height,
+            steps,
+            guidance,
+            examples,
+        ) = _flux_layout("FLUX.1 [dev]", guidance=True)
         examples.load_input_event.then(  # fn 1
             fn=load_cached_example,
             inputs=[prompt],

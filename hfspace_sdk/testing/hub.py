@@ -133,7 +133,7 @@ class FakeHub:
         )
         title = html.escape(space_id)
         return (
-            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+            '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
             f"<title>{title} - a Hugging Face Space (fake hub)</title></head><body>"
             f'<div class="SVELTE_HYDRATER contents" data-target="SpacePageInner" '
             f'data-props="{html.escape(props, quote=True)}"></div>'
@@ -179,8 +179,10 @@ class _Handler(BaseHTTPRequestHandler):
         )
         failure = hub._record(recorded)
         if failure is not None:
-            content_type = "application/json" if failure.body.lstrip().startswith("{") else (
-                "text/plain; charset=utf-8"
+            content_type = (
+                "application/json"
+                if failure.body.lstrip().startswith("{")
+                else ("text/plain; charset=utf-8")
             )
             self._send(failure.status, failure.body, content_type, failure.headers)
             return

@@ -78,5 +78,7 @@ def render_upscaled(
     seed: int, prompt: str, size: int, *, scale: int = 2, variant: int = 0
 ) -> Image.Image:
     """Draw a ``size`` x ``size`` image at ``size // scale`` and upscale it (like Janus-Pro)."""
-    small = render_image(seed, prompt, max(1, size // scale), max(1, size // scale), variant=variant)
+    small = render_image(
+        seed, prompt, max(1, size // scale), max(1, size // scale), variant=variant
+    )
     return small.resize((size, size), Image.Resampling.NEAREST)

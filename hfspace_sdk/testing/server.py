@@ -81,7 +81,9 @@ def _supported(func: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def _launch(demo: Any, concurrency_limit: Optional[int]) -> str:
     """Queue and launch one app on a free port; return its base URL."""
-    queue_kwargs: dict[str, Any] = {"api_open": False}  # like a real Space: /run only for queue=False
+    queue_kwargs: dict[str, Any] = {
+        "api_open": False
+    }  # like a real Space: /run only for queue=False
     if concurrency_limit is not None:
         queue_kwargs["default_concurrency_limit"] = concurrency_limit
     demo.queue(**_supported(demo.queue, queue_kwargs))

@@ -236,10 +236,14 @@ def test_a_script_ending_with_a_job_in_flight_exits_at_once():
         """
     )
     begun = time.monotonic()
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "started\n"
-    assert time.monotonic() - begun < 20, "interpreter exit cancels jobs instead of waiting for them"
+    assert time.monotonic() - begun < 20, (
+        "interpreter exit cancels jobs instead of waiting for them"
+    )
 
 
 def test_active_lists_the_jobs_not_yet_finished(runner):

@@ -574,7 +574,7 @@ _RETRIED_KINDS: Mapping[str, tuple[str, str, str, Mapping[str, int]]] = {
         JWT + " (Flux1Dev with `hf_token`)",
         "{error}",
         "Response {status}: {reason}",
-        {"jwt": 3},
+        {"config": 1, "jwt": 3},
     ),
     "page": (
         PAGE,
@@ -620,7 +620,7 @@ _add(
         "MissingAuthError",
         "Response 401: Invalid credentials in Authorization header",
         IMMEDIATE,
-        {"jwt": 1},
+        {"config": 1, "jwt": 1},
     ),
     _s(
         "retried-jwt-refused",
@@ -630,8 +630,7 @@ _add(
         "SpaceConnectionError",
         "Could not connect to 127.0.0.1:<port>: connection refused",
         ("3 tries, waits recorded", 0.0, 0.0),
-        {"jwt": 3},
-        leaks=LEAKS_NO_SERVER,
+        {"config": 1},
     ),
     _s(
         "retry-after-capped",
@@ -671,7 +670,7 @@ _add(
         "ResponseStatusError",
         "Response 503: Service Unavailable",
         RETRIED,
-        {"jwt": 3},
+        {"config": 1, "jwt": 3},
     ),
     _s(
         "jwt-not-json",
@@ -681,7 +680,7 @@ _add(
         "ProtocolError",
         "The hub's ZeroGPU token answer is not JSON",
         IMMEDIATE,
-        {"jwt": 1},
+        {"config": 1, "jwt": 1},
     ),
     _s(
         "jwt-no-token",
@@ -691,7 +690,7 @@ _add(
         "ProtocolError",
         "The hub's ZeroGPU token answer holds no token",
         IMMEDIATE,
-        {"jwt": 1},
+        {"config": 1, "jwt": 1},
     ),
 )
 
@@ -1005,7 +1004,7 @@ _add(
         "SpaceTimeoutError",
         "The job did not finish within its 0.5 s timeout",
         ("total 0.5 s", 0.5, 0.0),
-        {"jwt": 1},
+        {"config": 1, "jwt": 1},
         timeout=Timeout(connect=0.3, read=0.5, total=0.5),
         bug="B2: retry waits ignore the job's deadline and cancel",
     ),

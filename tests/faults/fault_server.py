@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Union
 from urllib.parse import parse_qs, urlsplit
 
+from gradio_answers import STUB_DEPENDENCIES
+
 __all__ = [
     "HOST",
     "PNG",
@@ -348,12 +350,7 @@ CONFIG: dict[str, Any] = {
     "api_prefix": PREFIX,
     "protocol": "sse_v3",
     "enable_queue": True,
-    "dependencies": [
-        {"id": 0, "api_name": None},
-        {"id": 1, "api_name": "load_example"},
-        {"id": 2, "api_name": "infer"},
-        {"id": 3, "api_name": "generate_image"},
-    ],
+    "dependencies": STUB_DEPENDENCIES,
 }
 
 

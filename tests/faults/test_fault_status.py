@@ -179,7 +179,7 @@ def test_jwt_401_is_not_retried(case: Case, server: FaultServer) -> None:
     assert sleeps == []
 
 
-def test_hub_refusing_connections_is_retried(case: Case) -> None:
+def test_hub_refusing_connections_is_retried(case: Case, server: FaultServer) -> None:
     case.start("retried-jwt-refused")
     sleeps: list[float] = []
     case.error(lambda: _run(case, "jwt", sleeps, hub_url=f"http://127.0.0.1:{closed_port()}"))

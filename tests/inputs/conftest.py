@@ -43,7 +43,6 @@ def _clean_sdk_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-
 @pytest.fixture
 def no_requests() -> Iterator[responses.RequestsMock]:
     """A ``requests`` mock with nothing registered: every request the SDK sends is recorded.

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import responses
+from gradio_answers import CONFIG_6
 from input_support import AcceptedBadInput, drain, expect_rejection
 
 from hfspace_sdk import (
@@ -101,7 +102,7 @@ def test_bytes_prompts_are_rejected_before_any_request(prompt, no_requests, tall
 def _serve_flux_schnell(mocked: responses.RequestsMock) -> None:
     mocked.get(
         f"{SCHNELL}/config",
-        json={"version": "6.0.0", "api_prefix": "/gradio_api", "protocol": "sse_v3"},
+        json=CONFIG_6,
     )
     mocked.post(f"{SCHNELL}/gradio_api/call/infer", json={"event_id": "e1"})
     image = {"path": "/tmp/x.webp", "url": f"{SCHNELL}/gradio_api/file=/tmp/x.webp"}
@@ -130,7 +131,7 @@ def test_valid_non_ascii_prompts_are_sent_as_utf8(prompt):
 def _serve_janus(mocked: responses.RequestsMock) -> None:
     mocked.get(
         f"{JANUS}/config",
-        json={"version": "6.0.0", "api_prefix": "/gradio_api", "protocol": "sse_v3"},
+        json=CONFIG_6,
     )
     mocked.post(f"{JANUS}/gradio_api/upload", json=["/tmp/gradio/up.png"])
     mocked.post(f"{JANUS}/gradio_api/queue/join", json={"event_id": "e1"})

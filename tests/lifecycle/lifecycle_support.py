@@ -28,20 +28,18 @@ from dataclasses import dataclass
 from typing import Any, Optional
 from urllib.parse import parse_qs, urlsplit
 
+from gradio_answers import STUB_DEPENDENCIES
+
 from hfspace_sdk.testing import LOOKALIKES
 from hfspace_sdk.testing.hub import FakeHub
 
 PREFIX = "/gradio_api"
-#: A Gradio 6 /config with the FLUX.1 layout's named endpoints (``infer`` is fn 2).
+#: A Gradio 6 /config naming every provider's function (``infer`` is fn 2).
 STUB_CONFIG = {
     "version": "6.0.0",
     "api_prefix": PREFIX,
     "protocol": "sse_v3",
-    "dependencies": [
-        {"id": 0, "api_name": None},
-        {"id": 1, "api_name": "load_cached_example"},
-        {"id": 2, "api_name": "infer"},
-    ],
+    "dependencies": STUB_DEPENDENCIES,
 }
 #: What a stub queue stream sends once the job "runs": a ZeroGPU log line and a progress step.
 RUNNING_MESSAGES = (

@@ -149,8 +149,10 @@ def test_child_dying_before_ready(tmp_path: Path) -> None:
 
 def test_child_not_ready_in_time(tmp_path: Path) -> None:
     python = _script(tmp_path, "echo 'still starting' >&2\nexec sleep 30")
-    with pytest.raises(RuntimeError) as info, serve_space("janus", python=python,
-                                                         startup_timeout=0.5):
+    with (
+        pytest.raises(RuntimeError) as info,
+        serve_space("janus", python=python, startup_timeout=0.5),
+    ):
         pytest.fail("must not be reached")
     message = str(info.value)
     assert "not ready after 0.5 s" in message
@@ -160,9 +162,7 @@ def test_child_not_ready_in_time(tmp_path: Path) -> None:
 
 
 def test_process_is_stopped_by_pid(tmp_path: Path) -> None:
-    python = _script(
-        tmp_path, "echo 'READY {\"janus\": \"http://127.0.0.1:9\"}'\nexec sleep 30"
-    )
+    python = _script(tmp_path, 'echo \'READY {"janus": "http://127.0.0.1:9"}\'\nexec sleep 30')
     with serve_spaces("janus", python=python) as urls:
         assert urls == {"janus": "http://127.0.0.1:9"}
         pid = urls.pid
@@ -187,8 +187,9 @@ def test_stubborn_process_is_killed(tmp_path: Path) -> None:
 
 def test_malformed_ready_line(tmp_path: Path) -> None:
     python = _script(tmp_path, "echo 'READY {\"other\": 1}'\nexec sleep 30")
-    with pytest.raises(RuntimeError, match="READY line does not list"), serve_spaces(
-        "janus", python=python
+    with (
+        pytest.raises(RuntimeError, match="READY line does not list"),
+        serve_spaces("janus", python=python),
     ):
         pytest.fail("must not be reached")
 
@@ -198,8 +199,8 @@ def test_child_environment(tmp_path: Path) -> None:
     python = _script(
         tmp_path,
         f"{sys.executable} -c 'import json, os, sys; json.dump(dict(os.environ), "
-        f"open(sys.argv[1], \"w\")); print(json.dumps(sys.argv[2:]))' {out} \"$@\" >&2\n"
-        "echo 'READY {\"g4f-flux\": \"http://127.0.0.1:9\"}'\nexec sleep 30",
+        f'open(sys.argv[1], "w")); print(json.dumps(sys.argv[2:]))\' {out} "$@" >&2\n'
+        'echo \'READY {"g4f-flux": "http://127.0.0.1:9"}\'\nexec sleep 30',
     )
     with serve_spaces(
         "g4f-flux",
@@ -224,7 +225,7 @@ def test_child_environment(tmp_path: Path) -> None:
 
 
 def test_python_env_var_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    python = _script(tmp_path, "echo 'READY {\"janus\": \"http://127.0.0.1:7\"}'\nexec sleep 30")
+    python = _script(tmp_path, 'echo \'READY {"janus": "http://127.0.0.1:7"}\'\nexec sleep 30')
     monkeypatch.setenv("HFSPACE_LOOKALIKE_PYTHON", python)
     with serve_space("janus") as url:
         assert url == "http://127.0.0.1:7"
@@ -284,16 +285,22 @@ def test_cli_hub_foreground() -> None:
 
 @pytest.mark.e2e
 def test_server_wide_failure_mode(target_python: str) -> None:
-    with serve_spaces("g4f-flux", python=target_python, fail="quota-left",
-                      concurrency_limit=8) as urls:
+    with serve_spaces(
+        "g4f-flux", python=target_python, fail="quota-left", concurrency_limit=8
+    ) as urls:
         pid = urls.pid
         url = urls["g4f-flux"]
         config = requests.get(f"{url}/config", timeout=TIMEOUT).json()
         prefix = config.get("api_prefix") or ""
         response = requests.post(
             f"{url}{prefix}/run/predict",
-            json={"data": ["an innocent prompt", 1, 64, 64, False, 1], "event_data": None,
-                  "fn_index": 3, "session_hash": "s", "trigger_id": 10},
+            json={
+                "data": ["an innocent prompt", 1, 64, 64, False, 1],
+                "event_data": None,
+                "fn_index": 3,
+                "session_hash": "s",
+                "trigger_id": 10,
+            },
             timeout=TIMEOUT,
         )
         assert response.status_code == 500

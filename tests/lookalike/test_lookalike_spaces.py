@@ -56,7 +56,12 @@ def test_flux_schnell_layout(spaces: dict[str, Space]) -> None:
     assert space.component(4)["type"] == "textbox"
     assert space.component(5)["type"] == "button"
     assert [space.component(i)["type"] for i in dep["inputs"]] == [
-        "textbox", "slider", "checkbox", "slider", "slider", "slider"
+        "textbox",
+        "slider",
+        "checkbox",
+        "slider",
+        "slider",
+        "slider",
     ]
     assert [space.component(i)["type"] for i in dep["outputs"]] == ["image", "slider"]
     seed, _, width, height, steps = (space.component(i)["props"] for i in dep["inputs"][1:])
@@ -87,7 +92,11 @@ def test_janus_layout(spaces: dict[str, Space]) -> None:
     assert space.component(10)["type"] == "button"
     assert space.component(20)["type"] == "button"
     assert [space.component(i)["type"] for i in space.dependency(2)["inputs"]] == [
-        "image", "textbox", "number", "slider", "slider"
+        "image",
+        "textbox",
+        "number",
+        "slider",
+        "slider",
     ]
     assert [space.component(i)["type"] for i in space.dependency(3)["outputs"]] == ["gallery"]
 
@@ -106,16 +115,34 @@ def test_g4f_flux_layout(spaces: dict[str, Space]) -> None:
 
 def test_info_named_endpoints(spaces: dict[str, Space]) -> None:
     expected = {
-        "flux-schnell": {"/infer": ["prompt", "seed", "randomize_seed", "width", "height",
-                                    "num_inference_steps"]},
-        "flux-dev": {"/infer": ["prompt", "seed", "randomize_seed", "width", "height",
-                                "guidance_scale", "num_inference_steps"]},
+        "flux-schnell": {
+            "/infer": ["prompt", "seed", "randomize_seed", "width", "height", "num_inference_steps"]
+        },
+        "flux-dev": {
+            "/infer": [
+                "prompt",
+                "seed",
+                "randomize_seed",
+                "width",
+                "height",
+                "guidance_scale",
+                "num_inference_steps",
+            ]
+        },
         "janus": {
             "/multimodal_understanding": ["image", "question", "seed", "top_p", "temperature"],
             "/generate_image": ["prompt", "seed", "guidance", "t2i_temperature"],
         },
-        "g4f-flux": {"/RealtimeFlux": ["prompt", "seed", "width", "height", "randomize_seed",
-                                       "num_inference_steps"]},
+        "g4f-flux": {
+            "/RealtimeFlux": [
+                "prompt",
+                "seed",
+                "width",
+                "height",
+                "randomize_seed",
+                "num_inference_steps",
+            ]
+        },
     }
     for name, space in spaces.items():
         response = requests.get(f"{space.api}/info", timeout=TIMEOUT)
@@ -231,8 +258,13 @@ def test_g4f_flux_accepts_large_random_seed(spaces: dict[str, Space]) -> None:
     space = spaces["g4f-flux"]
     response = requests.post(
         f"{space.api}/run/predict",
-        json={"data": ["x", 4294967295, 64, 32, False, 1], "fn_index": 3, "trigger_id": 10,
-              "event_data": None, "session_hash": "bigseed"},
+        json={
+            "data": ["x", 4294967295, 64, 32, False, 1],
+            "fn_index": 3,
+            "trigger_id": 10,
+            "event_data": None,
+            "session_hash": "bigseed",
+        },
         timeout=TIMEOUT,
     )
     assert response.status_code == 200, response.text
@@ -294,8 +326,13 @@ def test_failure_over_run_predict(spaces: dict[str, Space]) -> None:
     space = spaces["g4f-flux"]
     response = requests.post(
         f"{space.api}/run/predict",
-        json={"data": ["[[quota]]", 1, 256, 256, False, 1], "event_data": None, "fn_index": 3,
-              "session_hash": "failing", "trigger_id": 10},
+        json={
+            "data": ["[[quota]]", 1, 256, 256, False, 1],
+            "event_data": None,
+            "fn_index": 3,
+            "session_hash": "failing",
+            "trigger_id": 10,
+        },
         timeout=TIMEOUT,
     )
     assert response.status_code == 500

@@ -20,6 +20,7 @@ from hfspace_sdk import (
     ModelNotSupportedError,
     Voodoohop_Flux1Schnell,
 )
+from hfspace_sdk.gradio.app_config import AppFunction
 from hfspace_sdk.providers.flux_dev import FluxDevPlan
 from hfspace_sdk.providers.flux_schnell import FluxSchnellPlan
 from hfspace_sdk.providers.g4f import G4FFluxPlan
@@ -54,7 +55,7 @@ def test_flux_dev_defaults_match_g4f():
     plan = BlackForestLabs_Flux1Dev.prepare("flux-dev", FOX)
     assert isinstance(plan, FluxDevPlan)
     assert plan.payload() == ["a red fox", 0, True, 1024, 1024, 3.5, 28]
-    assert (plan.fn_index, plan.trigger_id) == (2, 4)
+    assert (plan.api_name, plan.g4f_numbers) == ("infer", (2, 4))
 
 
 @pytest.mark.parametrize(
@@ -172,9 +173,10 @@ def test_g4f_flux_schnell_payload():
     plan = G4F.prepare(
         "flux-schnell", [{"role": "user", "content": "with a hat"}], width=1001, height=777, seed=5
     )
-    call = plan.call()
+    realtime_flux = AppFunction(fn_index=7, api_name="RealtimeFlux", targets=((12, "change"),))
+    call = plan.call(realtime_flux)
     assert call.payload()["data"] == ["with a hat", 5, 1000, 776, True, 1]
-    assert (call.fn_index, call.trigger_id) == (3, 10)
+    assert (call.fn_index, call.trigger_id) == (7, 12)  # the Space's numbers, not g4f's
     assert len(call.session_hash) == 10 and call.session_hash.isalnum()
 
 
@@ -318,7 +320,10 @@ def test_space_urls_from_the_environment(monkeypatch):
     from hfspace_sdk.config import Settings, parse_space_urls
 
     monkeypatch.setenv("HFSPACE_SPACE_URLS", "Owner/A=http://127.0.0.1:1/, owner/b=http://h:2")
-    assert dict(Settings.from_options().space_urls) == {"owner/a": "http://127.0.0.1:1", "owner/b": "http://h:2"}
+    assert dict(Settings.from_options().space_urls) == {
+        "owner/a": "http://127.0.0.1:1",
+        "owner/b": "http://h:2",
+    }
     assert dict(Settings.from_options(space_urls={}).space_urls) == {}, "an explicit argument wins"
     with pytest.raises(InvalidArgumentError, match="Expected SPACE=URL"):
         parse_space_urls("owner/a")

@@ -83,7 +83,6 @@ def _clean_environment(
     monkeypatch.setenv("NETRC", str(tmp_path_factory.getbasetemp() / "no-such-netrc"))
 
 
-
 @pytest.fixture
 def hub() -> Iterator[Recorder]:
     behaviour = HubBehaviour(zerogpu_token=HUB_ZEROGPU, page_token=PAGE_TOKEN)

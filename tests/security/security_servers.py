@@ -33,6 +33,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Optional
 from urllib.parse import parse_qs, urlsplit
 
+from gradio_answers import STUB_DEPENDENCIES
+
 HOST = "127.0.0.1"
 EVENT_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 
@@ -277,11 +279,7 @@ def gradio_space(behaviour: SpaceBehaviour) -> Route:
                     "version": "6.31.0",
                     "api_prefix": prefix,
                     "protocol": "sse_v3",
-                    "dependencies": [
-                        {"id": 0, "api_name": None},
-                        {"id": 1, "api_name": None},
-                        {"id": 2, "api_name": "infer"},
-                    ],
+                    "dependencies": STUB_DEPENDENCIES,
                 }
             )
             if behaviour.set_cookie:

@@ -68,7 +68,9 @@ def test_image_response_save_from_a_provider_uses_its_settings(
                 "flux-dev", [{"role": "user", "content": "a fox"}], width=256, height=256
             )
         )
-    [final] = [e for e in events if isinstance(e, ImageResponse) and not isinstance(e, ImagePreview)]
+    [final] = [
+        e for e in events if isinstance(e, ImageResponse) and not isinstance(e, ImagePreview)
+    ]
     before = len(proxy.requests)
 
     [path] = final.save(tmp_path)
@@ -76,4 +78,3 @@ def test_image_response_save_from_a_provider_uses_its_settings(
     [download] = _fetched(proxy, before, final.urls[0])
     _no_credentials([download])
     assert path.parent == tmp_path and path.stat().st_size > 0
-

@@ -113,20 +113,23 @@ def test_an_untrusted_hub_or_space_never_receives_a_credential(
     for name, value in attempt.items():
         monkeypatch.setenv(name, value)
     hub_behaviour = HubBehaviour(zerogpu_token=HUB_ZEROGPU, page_token=PAGE_TOKEN)
+    options = {"hf_token": HF_TOKEN, "cookies": {"token": COOKIE}, "retry_sleep": no_wait}
     with (
         Recorder("tls-hub", fake_hub(hub_behaviour), tls=tls_context(cert, key)) as hub,
         Recorder("tls-space", gradio_space(SpaceBehaviour()), tls=tls_context(cert, key)) as space,
-        Client(
-            space_urls=space_urls_to(space.url),
-            hub_url=hub.url,
-            hf_token=HF_TOKEN,
-            cookies={"token": COOKIE},
-            retry_sleep=no_wait,
-        ) as client,
+        Recorder("plain-space", gradio_space(SpaceBehaviour())) as reachable,
     ):
-        with pytest.raises(SpaceConnectionError, match="TLS verification") as hub_error:
+        # The job reads the (plain HTTP) Space's /config, then asks the untrusted hub for a token.
+        with (
+            Client(space_urls=space_urls_to(reachable.url), hub_url=hub.url, **options) as client,
+            pytest.raises(SpaceConnectionError, match="TLS verification") as hub_error,
+        ):
             client.images.generate("a fox", model="flux-dev", provider="BlackForestLabs_Flux1Dev")
-        with pytest.raises(SpaceConnectionError, match="TLS verification") as space_error:
+        assert [request.path for request in reachable.requests] == ["/config"]
+        with (
+            Client(space_urls=space_urls_to(space.url), hub_url=hub.url, **options) as client,
+            pytest.raises(SpaceConnectionError, match="TLS verification") as space_error,
+        ):
             client.images.generate(
                 "a fox", model="flux-dev", provider="BlackForestLabs_Flux1Dev", api_key=API_KEY
             )

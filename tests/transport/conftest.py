@@ -10,7 +10,7 @@ from gradio_answers import BASE, SPACE_ID
 
 from hfspace_sdk.cancel import CancelScope
 from hfspace_sdk.config import Settings
-from hfspace_sdk.gradio.space import Space
+from hfspace_sdk.gradio.space import GradioApp
 from hfspace_sdk.http import HttpClient
 
 
@@ -28,8 +28,8 @@ def http() -> Iterator[HttpClient]:
 
 
 @pytest.fixture
-def space(http: HttpClient) -> Space:
-    return Space(SPACE_ID, BASE, http, sleep=lambda _: None)
+def space(http: HttpClient) -> GradioApp:
+    return GradioApp(SPACE_ID, BASE, http, sleep=lambda _: None)
 
 
 @pytest.fixture

@@ -38,7 +38,9 @@ def test_concurrent_requests_never_share_a_session_and_reuse_idle_ones(mocked):
 
     client._lease, client._give_back = lease, give_back
     threads = [
-        threading.Thread(target=lambda: [client.request("GET", f"{BASE}/ping", space=None) for _ in range(10)])
+        threading.Thread(
+            target=lambda: [client.request("GET", f"{BASE}/ping", space=None) for _ in range(10)]
+        )
         for _ in range(8)
     ]
     for thread in threads:

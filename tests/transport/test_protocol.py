@@ -12,7 +12,7 @@ from hfspace_sdk.errors import ProtocolError, SpaceError
 from hfspace_sdk.gradio.messages import Completed, Failed, Heartbeat, TransportEvent
 from hfspace_sdk.gradio.predict_api import RUN_PREDICT
 from hfspace_sdk.gradio.protocol import Accepted, accepted_event_id, run_job
-from hfspace_sdk.gradio.space import Space
+from hfspace_sdk.gradio.space import GradioApp
 
 
 class Scripted:
@@ -27,17 +27,17 @@ class Scripted:
         self.hint = hint
         self.calls: list[str] = []
 
-    def submit(self, space: Space, call: str, scope: CancelScope) -> Accepted:
+    def submit(self, space: GradioApp, call: str, scope: CancelScope) -> Accepted:
         self.calls.append(f"submit {call}")
         return Accepted("e1", hidden_error_hint=self.hint)
 
     def events(
-        self, space: Space, call: str, accepted: Accepted, scope: CancelScope
+        self, space: GradioApp, call: str, accepted: Accepted, scope: CancelScope
     ) -> Iterator[TransportEvent]:
         self.calls.append(f"events {accepted.event_id}")
         yield from self.script
 
-    def cancel(self, space: Space, call: str, accepted: Accepted) -> None:
+    def cancel(self, space: GradioApp, call: str, accepted: Accepted) -> None:
         self.calls.append(f"cancel {accepted.event_id}")
 
 

@@ -321,12 +321,16 @@ def test_settings_and_timeouts_are_values_that_pickle_and_copy():
     import copy
     import pickle
 
-    settings = Settings(space_urls={"o/n": "http://h:1"}, cookies={"c": "v"}, timeout=Timeout(1, 2, 3))
+    settings = Settings(
+        space_urls={"o/n": "http://h:1"}, cookies={"c": "v"}, timeout=Timeout(1, 2, 3)
+    )
     for clone in (pickle.loads(pickle.dumps(settings)), copy.deepcopy(settings)):
         assert clone == settings and clone is not settings
         assert dict(clone.space_urls) == {"o/n": "http://h:1"}
     assert hash(Timeout(1, 2, 3)) == hash(Timeout(1, 2, 3)) and Timeout(1, 2, 3) != Timeout(1, 2, 4)
-    assert Settings(retry_sleep=print) == Settings(), "a retry_sleep function does not tell settings apart"
+    assert Settings(retry_sleep=print) == Settings(), (
+        "a retry_sleep function does not tell settings apart"
+    )
     with pytest.raises(AttributeError, match="frozen"):
         del settings.proxy
     with pytest.raises(AttributeError, match="frozen"):

@@ -104,7 +104,9 @@ def test_size_for_non_string_ratio_is_invalid_argument(ratio):
         size_for(aspect_ratio=ratio, default=DEFAULT)
 
 
-@pytest.mark.parametrize(("ratio", "size"), [("1:" + "9" * 400, (32, 1024)), ("9" * 400 + ":1", (1024, 32))])
+@pytest.mark.parametrize(
+    ("ratio", "size"), [("1:" + "9" * 400, (32, 1024)), ("9" * 400 + ":1", (1024, 32))]
+)
 def test_size_for_huge_ratio_numbers_clamp_the_short_side(ratio, size):
     # Exact arithmetic: no overflow to inf/NaN, the long side stays 1024, the short side clamps.
     assert size_for(aspect_ratio=ratio, default=DEFAULT) == size
