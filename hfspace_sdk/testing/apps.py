@@ -1,21 +1,24 @@
-"""The four look-alike Spaces as ``gr.Blocks`` builders, and :func:`build_app`.
+"""The look-alike Spaces as ``gr.Blocks`` builders, and :func:`build_app`.
 
 Each builder reproduces, on the wire, one real Hugging Face Space: the same function signatures,
 the same component order (so the component ids used as ``trigger_id`` match) and the same event
 registration order (so the ``fn_index`` values hard-coded by clients match). The layouts are
 checked on gradio 4.44 and 6.x:
 
-============  ======================================  ==========================================
-look-alike    dependency (fn_index)                   triggers (component id, event)
-============  ======================================  ==========================================
-flux-schnell  2 ``infer`` (api ``/infer``)            ``[5, "click"], [4, "submit"]``
-flux-dev      2 ``infer`` (generator)                 ``[5, "click"], [4, "submit"]``
-janus         2 ``multimodal_understanding``          ``[10, "click"]``
-janus         3 ``generate_image``                    ``[20, "click"]``
-g4f-flux      3 ``RealtimeFlux`` (``queue=False``)    ``[10, "change"]``
-============  ======================================  ==========================================
+================  ======================================  ======================================
+look-alike        dependency (fn_index)                   triggers (component id, event)
+================  ======================================  ======================================
+flux-schnell      2 ``infer`` (api ``/infer``)            ``[5, "click"], [4, "submit"]``
+flux-dev          2 ``infer`` (generator)                 ``[5, "click"], [4, "submit"]``
+janus             2 ``multimodal_understanding``          ``[10, "click"]``
+janus             3 ``generate_image``                    ``[20, "click"]``
+g4f-flux          3 ``RealtimeFlux`` (``queue=False``)    ``[10, "change"]``
+flux-dev-drifted  2 ``enhance_prompt``                    ``[3, "click"]``
+flux-dev-drifted  3 ``infer`` (generator)                 ``[6, "click"], [5, "submit"]``
+================  ======================================  ======================================
 
-The FLUX builders live in :mod:`.flux_apps`, Janus in :mod:`.janus_app`.
+The FLUX builders live in :mod:`.flux_apps` (with the drifted variant of FLUX.1-dev), Janus in
+:mod:`.janus_app`.
 
 Component ids come from a process-wide counter in gradio, so :func:`build_app` resets it before
 building each app; several apps can then live in one process with the ids of the real Spaces.
@@ -40,9 +43,9 @@ from .app_parts import (
     hidden_api,
     prompt_examples,
 )
-from .catalog import LOOKALIKES
+from .catalog import LOOKALIKE_NAMES
 from .failures import check_failure
-from .flux_apps import build_flux_dev, build_flux_schnell
+from .flux_apps import build_flux_dev, build_flux_dev_drifted, build_flux_schnell
 from .images import render_image
 from .janus_app import build_janus
 from .options import AppOptions, step_pauses
@@ -52,6 +55,7 @@ __all__ = [
     "AppOptions",
     "build_app",
     "build_flux_dev",
+    "build_flux_dev_drifted",
     "build_flux_schnell",
     "build_g4f_flux",
     "build_janus",
@@ -171,8 +175,9 @@ APP_BUILDERS: dict[str, Callable[[AppOptions], Any]] = {
     "flux-dev": build_flux_dev,
     "janus": build_janus,
     "g4f-flux": build_g4f_flux,
+    "flux-dev-drifted": build_flux_dev_drifted,
 }
-assert set(APP_BUILDERS) == set(LOOKALIKES)
+assert tuple(APP_BUILDERS) == LOOKALIKE_NAMES
 
 
 def build_app(name: str, options: Optional[AppOptions] = None) -> Any:

@@ -1,5 +1,26 @@
-"""The FLUX.1 look-alikes (schnell and dev): one layout (:func:`flux_layout`), and FLUX.1-dev's
-generator ``infer`` (:func:`flux_dev_infer`), to be shared with variants of these Spaces."""
+"""The FLUX.1 look-alikes: schnell, dev, and dev as edited by its owner ("drifted").
+
+The three share one layout (:func:`flux_layout`) and the dev ones one ``infer``
+(:func:`flux_dev_infer`), so the drifted Space differs from FLUX.1-dev only where its owner
+changed it: a "Enhance prompt" button above the prompt row, wired *before* ``infer``::
+
+    ============  =======================================  =====================================
+    look-alike    dependencies (fn_index)                  triggers of ``infer``
+    ============  =======================================  =====================================
+    flux-dev      0 examples, 1 cached example, 2 infer    ``[5, "click"], [4, "submit"]``
+    drifted       0 examples, 1 cached example,            ``[6, "click"], [5, "submit"]``
+                  2 ``enhance_prompt``, 3 infer
+    ============  =======================================  =====================================
+
+In the drifted Space, component 3 is the new button, 4 the prompt row (a layout block, no
+events), 5 the prompt and 6 the Run button. A client that still sends FLUX.1-dev's numbers
+(``fn_index`` 2, ``trigger_id`` 4, seven inputs) runs ``enhance_prompt`` instead of ``infer``:
+gradio ignores the six extra inputs and never checks ``trigger_id`` against the targets, so the
+call *succeeds* with one string (the enhanced prompt) where ``infer`` returns an image and a
+seed. Only ``/config`` (``api_name`` -> ``id``, ``targets``) tells the right numbers.
+``enhance_prompt`` stands for a CPU function: failure triggers and ``compute_seconds`` do not
+apply to it.
+"""
 
 from __future__ import annotations
 
@@ -28,12 +49,17 @@ from .images import render_image
 from .options import AppOptions, step_pauses
 
 __all__ = [
+    "ENHANCE_SUFFIX",
     "FluxLayout",
     "build_flux_dev",
+    "build_flux_dev_drifted",
     "build_flux_schnell",
     "flux_dev_infer",
     "flux_layout",
 ]
+
+#: What the drifted Space's ``enhance_prompt`` appends to the prompt.
+ENHANCE_SUFFIX = ", highly detailed, 8k"
 
 
 @dataclass(frozen=True)
@@ -50,12 +76,17 @@ class FluxLayout:
     guidance_scale: Optional[Any]
     num_inference_steps: Any
     examples: Any
+    extra: Optional[Any] = None  # what ``before_prompt`` added (the drifted Space's button)
 
 
-def flux_layout(title: str, *, guidance: bool) -> FluxLayout:
-    """The FLUX.1 Spaces' layout (inside a ``gr.Blocks``)."""
+def flux_layout(
+    title: str, *, guidance: bool, before_prompt: Optional[Callable[[], Any]] = None
+) -> FluxLayout:
+    """The FLUX.1 Spaces' layout (inside a ``gr.Blocks``); ``before_prompt`` adds a component
+    between the title and the prompt row, shifting every later component id by one."""
     with gr.Column(elem_id="col-container"):  # 1
         gr.Markdown(f"# {title}\nA local look-alike of the Hugging Face Space.")  # 2
+        extra = before_prompt() if before_prompt is not None else None  # (3 when given)
         with gr.Row():  # 3
             prompt = gr.Text(  # 4
                 label="Prompt",
@@ -104,6 +135,7 @@ def flux_layout(title: str, *, guidance: bool) -> FluxLayout:
         guidance_scale=guidance_scale,
         num_inference_steps=num_inference_steps,
         examples=examples,
+        extra=extra,
     )
 
 
@@ -225,4 +257,28 @@ def build_flux_dev(options: AppOptions) -> Any:
         layout = flux_layout("FLUX.1 [dev]", guidance=True)
         _wire_cached_example(layout)  # fn 1
         _wire_flux_dev_infer(layout, options)  # fn 2; prompt (id 4) submit is what clients send
+    return demo
+
+
+def build_flux_dev_drifted(options: AppOptions) -> Any:
+    """FLUX.1-dev after its owner added an "Enhance prompt" button: ``infer`` is fn 3,
+    triggers ``[6, "click"], [5, "submit"]`` (see the module docstring)."""
+
+    def enhance_prompt(prompt: str) -> str:
+        return (prompt or "").strip() + ENHANCE_SUFFIX
+
+    def enhance_button() -> Any:
+        return gr.Button("✨ Enhance prompt", size="sm")  # 3
+
+    with gr.Blocks(title="FLUX.1 [dev] look-alike (edited)", analytics_enabled=False) as demo:
+        layout = flux_layout("FLUX.1 [dev]", guidance=True, before_prompt=enhance_button)
+        _wire_cached_example(layout)  # fn 1
+        assert layout.extra is not None
+        layout.extra.click(  # fn 2: what FLUX.1-dev's old fn_index now runs
+            fn=enhance_prompt,
+            inputs=[layout.prompt],
+            outputs=[layout.prompt],
+            api_name="enhance_prompt",
+        )
+        _wire_flux_dev_infer(layout, options)  # fn 3
     return demo
