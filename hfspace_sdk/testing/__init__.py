@@ -2,9 +2,10 @@
 
 The look-alikes are real Gradio apps (built on the installed ``gradio`` package) that match four
 public Spaces on the wire: FLUX.1-schnell, FLUX.1-dev, Janus-Pro-7B and roxky/g4f-flux; plus
-``flux-dev-drifted``, FLUX.1-dev as its owner might edit it (``infer`` moved from fn_index 2 to
-3; see :data:`VARIANTS`). They run in a subprocess; importing this package does not import
-gradio::
+``demo``, a made-up Space (``hfspace-sdk/demo``) with one endpoint of each kind for generic
+clients, and ``flux-dev-drifted``, FLUX.1-dev as its owner might edit it (``infer`` moved from
+fn_index 2 to 3; see :data:`VARIANTS`). They run in a subprocess; importing this package does not
+import gradio::
 
     from hfspace_sdk.testing import serve_spaces, space_urls_for
 
@@ -20,11 +21,12 @@ Command line: ``python -m hfspace_sdk.testing serve NAME... | hub`` (NAME: any o
 from __future__ import annotations
 
 from .catalog import LOOKALIKE_NAMES, LOOKALIKES, VARIANTS, space_urls_for
-from .failures import FAILURE_MESSAGES, FAILURE_MODES, FAILURE_TITLES, trigger_token
+from .failures import DEMO_ERROR, FAILURE_MESSAGES, FAILURE_MODES, FAILURE_TITLES, trigger_token
 from .hub import FakeHub, RecordedRequest, serve_hub
 from .launcher import PYTHON_ENV_VAR, LookalikeServer, SpaceUrls, serve_space, serve_spaces
 
 __all__ = [
+    "DEMO_ERROR",
     "FAILURE_MESSAGES",
     "FAILURE_MODES",
     "FAILURE_TITLES",

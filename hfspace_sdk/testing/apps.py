@@ -18,7 +18,8 @@ flux-dev-drifted  3 ``infer`` (generator)                 ``[6, "click"], [5, "s
 ================  ======================================  ======================================
 
 The FLUX builders live in :mod:`.flux_apps` (with the drifted variant of FLUX.1-dev), Janus in
-:mod:`.janus_app`.
+:mod:`.janus_app` and the made-up ``demo`` Space, whose endpoints are listed there, in
+:mod:`.demo_app`.
 
 Component ids come from a process-wide counter in gradio, so :func:`build_app` resets it before
 building each app; several apps can then live in one process with the ids of the real Spaces.
@@ -44,6 +45,7 @@ from .app_parts import (
     prompt_examples,
 )
 from .catalog import LOOKALIKE_NAMES
+from .demo_app import build_demo
 from .failures import check_failure
 from .flux_apps import build_flux_dev, build_flux_dev_drifted, build_flux_schnell
 from .images import render_image
@@ -54,6 +56,7 @@ __all__ = [
     "APP_BUILDERS",
     "AppOptions",
     "build_app",
+    "build_demo",
     "build_flux_dev",
     "build_flux_dev_drifted",
     "build_flux_schnell",
@@ -175,6 +178,7 @@ APP_BUILDERS: dict[str, Callable[[AppOptions], Any]] = {
     "flux-dev": build_flux_dev,
     "janus": build_janus,
     "g4f-flux": build_g4f_flux,
+    "demo": build_demo,
     "flux-dev-drifted": build_flux_dev_drifted,
 }
 assert tuple(APP_BUILDERS) == LOOKALIKE_NAMES

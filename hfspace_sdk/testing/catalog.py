@@ -21,6 +21,7 @@ LOOKALIKES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "flux-dev": ("black-forest-labs/FLUX.1-dev", "roxky/FLUX.1-dev"),
         "janus": ("deepseek-ai/Janus-Pro-7B", "roxky/Janus-Pro-7B"),
         "g4f-flux": ("roxky/g4f-flux",),
+        "demo": ("hfspace-sdk/demo",),  # made up: a small Space with many kinds of endpoints
     }
 )
 

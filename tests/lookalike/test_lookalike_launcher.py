@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from lookalike_wire import completed, error_text, load_space, queue_call
+from lookalike_wire import call_api, completed, error_text, load_space, queue_call
 
 import hfspace_sdk.testing as kit
 from hfspace_sdk.testing import (
+    DEMO_ERROR,
     FAILURE_MESSAGES,
     LOOKALIKES,
     catalog,
@@ -78,6 +79,7 @@ def test_lookalike_catalog() -> None:
         "flux-dev": ("black-forest-labs/FLUX.1-dev", "roxky/FLUX.1-dev"),
         "janus": ("deepseek-ai/Janus-Pro-7B", "roxky/Janus-Pro-7B"),
         "g4f-flux": ("roxky/g4f-flux",),
+        "demo": ("hfspace-sdk/demo",),
     }
     assert dict(kit.VARIANTS) == {
         "flux-dev-drifted": ("black-forest-labs/FLUX.1-dev", "roxky/FLUX.1-dev"),
@@ -118,7 +120,9 @@ def test_space_urls_for_a_variant(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_variant_names_are_accepted() -> None:
-    assert check_names(["flux-dev-drifted", "flux-dev"]) == ("flux-dev-drifted", "flux-dev")
+    assert check_names(["flux-dev-drifted", "flux-dev", "demo"]) == (
+        "flux-dev-drifted", "flux-dev", "demo"
+    )
     with pytest.raises(ValueError, match="flux-dev-drifted"):  # the message lists every name
         check_names(["nope"])
 
@@ -326,7 +330,7 @@ def test_cli_hub_foreground() -> None:
 
 @pytest.mark.e2e
 def test_server_wide_failure_mode(target_python: str) -> None:
-    with serve_spaces("g4f-flux", "flux-dev-drifted", python=target_python,
+    with serve_spaces("g4f-flux", "flux-dev-drifted", "demo", python=target_python,
                       fail="quota-left", concurrency_limit=8) as urls:
         pid = urls.pid
         url = urls["g4f-flux"]
@@ -346,6 +350,13 @@ def test_server_wide_failure_mode(target_python: str) -> None:
         final = completed(queue_call(drifted, 3, 5, inputs))
         assert final["output"]["error"] == error_text(drifted, FAILURE_MESSAGES["quota-left"])
         assert completed(queue_call(drifted, 2, 3, inputs[:1]))["success"] is True
+        # Every demo endpoint fails that way, but fail (its own error) and the private one.
+        demo = load_space("demo", urls["demo"])
+        final = completed(queue_call(demo, 0, 20, ["hello"]))
+        assert final["output"]["error"] == error_text(demo, FAILURE_MESSAGES["quota-left"])
+        final = completed(queue_call(demo, 8, 28, ["hello"]))
+        assert final["output"]["error"] == error_text(demo, DEMO_ERROR)
+        assert completed(queue_call(demo, 10, 30, []))["output"]["data"] == [""]
         # The server also stops by itself when its parent goes away (its stdin closes).
         server = urls.server
         assert server.process.stdin is not None
@@ -356,16 +367,23 @@ def test_server_wide_failure_mode(target_python: str) -> None:
         requests.get(f"{url}/config", timeout=TIMEOUT)
 
 
-
 @pytest.mark.e2e
 def test_server_wide_compute_seconds(target_python: str) -> None:
-    """``compute_seconds`` paces the drifted FLUX.1-dev's infer as it does FLUX.1-dev's."""
+    """``compute_seconds`` paces the drifted FLUX.1-dev's infer and every demo call."""
     seconds = 0.4
-    with serve_spaces("flux-dev-drifted", python=target_python,
+    with serve_spaces("flux-dev-drifted", "demo", python=target_python,
                       compute_seconds=seconds) as urls:
         drifted = load_space("flux-dev-drifted", urls["flux-dev-drifted"])
+        demo = load_space("demo", urls["demo"])
         started = time.monotonic()
         messages = queue_call(drifted, 3, 5, ["slow", 1, False, 64, 64, 3.5, 3])
         assert time.monotonic() - started >= seconds
         assert completed(messages)["success"] is True
         assert sum(m["msg"] == "process_generating" for m in messages) == 3
+        started = time.monotonic()
+        assert call_api(demo, "echo", ["slow"]) == [("complete", ["slow"])]
+        assert time.monotonic() - started >= seconds
+        started = time.monotonic()
+        events = call_api(demo, "count", ["slow", 4])
+        assert time.monotonic() - started >= seconds
+        assert [name for name, _ in events] == ["generating"] * 4 + ["complete"]

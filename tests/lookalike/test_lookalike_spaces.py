@@ -1,6 +1,6 @@
 """End-to-end: the four look-alikes of real Spaces on the wire, on every gradio the session covers.
 
-(The ``flux-dev-drifted`` variant has its own test module.)
+(The ``demo`` Space and the ``flux-dev-drifted`` variant have their own test modules.)
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def test_layouts_have_no_stray_components(spaces: dict[str, Space]) -> None:
     }
     assert buttons == {
         "flux-schnell": 1, "flux-dev": 1, "janus": 2, "g4f-flux": 1,
-        "flux-dev-drifted": 2,  # Enhance prompt and Run
+        "demo": 11, "flux-dev-drifted": 2,  # one per endpoint; Enhance prompt and Run
     }
 
 
@@ -125,7 +125,7 @@ def test_info_named_endpoints(spaces: dict[str, Space]) -> None:
     }
     for name, space in spaces.items():
         if name not in expected:
-            continue  # flux-dev-drifted: see its module
+            continue  # demo, flux-dev-drifted: see their modules
         response = requests.get(f"{space.api}/info", timeout=TIMEOUT)
         assert response.status_code == 200
         named = response.json()["named_endpoints"]
@@ -140,6 +140,7 @@ def test_space_urls_cover_every_space_id(spaces: dict[str, Space]) -> None:
     assert mapping["roxky/Janus-Pro-7B"] == spaces["janus"].url
     # Served together, the look-alike of the Space wins over its variant.
     assert mapping["black-forest-labs/FLUX.1-dev"] == spaces["flux-dev"].url
+    assert mapping["hfspace-sdk/demo"] == spaces["demo"].url
 
 
 # --------------------------------------------------------------------------- real calls
