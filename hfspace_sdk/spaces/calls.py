@@ -43,7 +43,7 @@ def status_of(event: TransportEvent) -> Optional[Reasoning]:
         where = f"position {event.rank + 1}"
         if event.queue_size:
             where += f" of {event.queue_size}"
-        if event.eta is not None:
+        if event.eta is not None and event.eta >= 0.5:
             where += f", about {event.eta:.0f} s"
         return Reasoning(status=f"Waiting in the queue: {where}", rank=event.rank, eta=event.eta)
     if isinstance(event, Started):

@@ -10,6 +10,7 @@ made, so a missing file fails at once; every upload of a call goes in one reques
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ def _plain(parameter: Parameter, value: Any) -> Any:
     from ..files import File
     from ..images import Image
 
-    if isinstance(value, (File, Image, bytes, bytearray, memoryview)):
+    if isinstance(value, (File, Image, bytes, bytearray, memoryview, os.PathLike)):
         raise InvalidArgumentError(
             f"{_named(parameter)} takes {parameter.type}, not a file ({type(value).__name__})"
         )
