@@ -215,9 +215,9 @@ def _add_space_commands(commands: Any) -> None:
     call = commands.add_parser(
         "call",
         help="call any endpoint of any Gradio Space",
-        description="Call an endpoint; progress on stderr, its outputs on stdout: text and "
-        "numbers one per line (JSON for lists and objects), files and images saved into the -o "
-        "directory with their paths printed.",
+        description="Call an endpoint; progress on stderr, its outputs on stdout: text and\n"
+        "numbers one per line (JSON for lists and objects), files and images saved into\n"
+        "the -o directory with their paths printed.",
         epilog=CALL_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -53,7 +53,7 @@ class Parameter:
     name: Optional[str]
     type: str = UNKNOWN_TYPE
     component: str = ""
-    default: Any = None
+    default: Any = field(default=None, hash=False)  # may be a list (a gallery's [])
     required: bool = True
     label: Optional[str] = None
 

@@ -144,3 +144,9 @@ def test_missing_types_are_any_and_defaults_only_when_declared() -> None:
     assert (a.type, a.required, a.default) == ("Any", True, None)
     assert (b.type, b.required, b.default) == ("Any", False, None)
     assert parse_api_info(body)["f"].returns == (Parameter(None, required=False),)
+
+
+def test_endpoints_hash_even_with_list_defaults() -> None:
+    gallery = Parameter("images", "list", "Gallery", [], False)
+    assert hash(gallery) == hash(Parameter("images", "list", "Gallery", [], False))
+    assert len(set(endpoints("6").values())) == 10

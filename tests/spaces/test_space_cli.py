@@ -196,3 +196,17 @@ def test_call_in_a_real_process_saves_a_file_by_its_name(
     assert result.stdout.strip() == str(tmp_path / "summary.json")
     assert json.loads((tmp_path / "summary.json").read_text())["text"] == "hello"
     assert "hfspace: Running" in result.stderr
+
+
+def test_help_for_api_and_call(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "api " in out and "call " in out and 'hfspace call owner/name /infer prompt="a fox"' in out
+    )
+    assert main(["call", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "@PATH" in out and "NAME=VALUE" in out and "default: the current" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+    assert main(["api", "--help"]) == 0
+    assert "--all" in capsys.readouterr().out
