@@ -20,19 +20,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pytest
+from space_support import DEMO_ID
 
 from hfspace_sdk.testing import LOOKALIKES, LookalikeServer, serve_space
 
 GRADIO4_ENV = "HFSPACE_GRADIO4_PYTHON"
-DEMO_ID = "hfspace-sdk/demo"
 HERE = Path(__file__).resolve().parent
-RECORDED = HERE / "recorded"
 _STARTUP_SECONDS = 120.0
-
-
-def recorded(name: str) -> Any:
-    """A recorded answer of the demo Space (``demo_config_6``, ``demo_info_4``...)."""
-    return json.loads((RECORDED / f"{name}.json").read_text())
 
 
 def _python_for(build: str) -> str:

@@ -7,7 +7,7 @@ import copy
 from typing import Any
 
 import pytest
-from conftest import recorded
+from space_support import recorded
 
 from hfspace_sdk import Endpoint, Parameter, ProtocolError
 from hfspace_sdk.gradio.api_info import describe_endpoints, parse_api_info

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DEMO_ID, recorded
 from PIL import Image as PILImage
+from space_support import DEMO_ID, recorded
 
 from hfspace_sdk import File, Image, InvalidArgumentError
 from hfspace_sdk.cli import main

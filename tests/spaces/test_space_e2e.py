@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DEMO_ID
 from PIL import Image as PILImage
+from space_support import DEMO_ID
 
 from hfspace_sdk import (
     Client,

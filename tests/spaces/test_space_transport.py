@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 import responses
-from conftest import recorded
 from gradio_answers import queue_stream
+from space_support import recorded
 
 from hfspace_sdk import (
     Client,
