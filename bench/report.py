@@ -93,6 +93,16 @@ def render_markdown(figures: dict[str, Any], targets: list[Target], *, smoke: bo
             f"| {label} | {_ms(ours)} | {_ms(theirs)} | {_ms(floor)} | {ours / floor:.2f} "
             f"| {ours / theirs:.2f} | {cpu} |"
         )
+    api = figures["api_first_use"]
+    lines += [
+        "",
+        "## Listing a Space's endpoints on first use (demo look-alike, 10 endpoints)",
+        "",
+        "`/config` and `/info` fetched and decoded, in a fresh process with the client built: "
+        f"hfspace_sdk `space.api()` {_ms(api['hfspace'])}, gradio_client `Client(url)` + "
+        f"`view_api()` {_ms(api['gradio_client'])}, bare requests (two GETs, JSON only) "
+        f"{_ms(api['bare'])}.",
+    ]
     first = figures["first_event"]
     lines += [
         "",

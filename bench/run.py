@@ -76,6 +76,17 @@ SMOKE = Plan(
 )
 
 
+#: The sequential latency runs: (workload method, download the result too).
+SEQUENTIAL_RUNS = (
+    ("call", False),
+    ("call", True),
+    ("queue", False),
+    ("queue", True),
+    ("predict", False),
+)
+SEQUENTIAL_LABELS = {"predict": "space.predict /echo"}
+
+
 def _command(client: str, scenario: str, config: dict[str, Any]) -> list[str]:
     return [sys.executable, str(HERE / "workloads.py"), client, scenario, json.dumps(config)]
 
@@ -137,7 +148,9 @@ def in_lockstep(
         for client, (process, log) in processes.items():
             assert process.stdin is not None and process.stdout is not None
             process.stdin.close()
-            stdout = process.stdout.read()  # not communicate(): it would skip what readline buffered
+            stdout = (
+                process.stdout.read()
+            )  # not communicate(): it would skip what readline buffered
             process.stdout.close()
             process.wait(timeout=600)
             log.seek(0)
@@ -199,7 +212,7 @@ def spaces(plan: Plan) -> Iterator[dict[str, str]]:
 
     zero = {PROGRESS_FLOOR_ENV: "0"}
     with ExitStack() as stack:
-        fast = stack.enter_context(serve_spaces("flux-schnell", "flux-dev", env=zero))
+        fast = stack.enter_context(serve_spaces("flux-schnell", "flux-dev", "demo", env=zero))
         paced = stack.enter_context(
             serve_space("flux-dev", compute_seconds=0.3, env={PROGRESS_FLOOR_ENV: "0.05"})
         )
@@ -214,6 +227,7 @@ def spaces(plan: Plan) -> Iterator[dict[str, str]]:
         yield {
             "call": fast["flux-schnell"],
             "queue": fast["flux-dev"],
+            "predict": fast["demo"],
             "paced": paced,
             "busy": busy,
         }
@@ -246,27 +260,32 @@ def run_all(plan: Plan) -> dict[str, Any]:
     figures["import"] = import_times(max(plan.rounds, 3) * 2)
     with spaces(plan) as urls:
         figures["sequential"] = {}
-        for protocol in ("call", "queue"):
-            for download in (False, True):
-                label = f"{protocol}{' + download' if download else ''}"
-                print(f"sequential {label}", file=sys.stderr)
-                config = {
-                    "url": urls[protocol],
-                    "protocol": protocol,
-                    "download": download,
-                    "n": plan.calls,
+        for protocol, download in SEQUENTIAL_RUNS:
+            label = SEQUENTIAL_LABELS.get(protocol, protocol) + (" + download" if download else "")
+            print(f"sequential {label}", file=sys.stderr)
+            config = {"url": urls[protocol], "protocol": protocol, "download": download}
+            samples = lockstep_rounds(
+                plan.rounds, CLIENTS, "sequential", {**config, "n": plan.calls}
+            )
+            figures.setdefault("sequential_rounds", {})[label] = {
+                client: [run["per_call"] for run in runs] for client, runs in samples.items()
+            }
+            figures["sequential"][label] = {
+                client: {
+                    "per_call": median(runs, "per_call"),
+                    "cpu_per_call": median(runs, "cpu_per_call"),
                 }
-                samples = lockstep_rounds(plan.rounds, CLIENTS, "sequential", config)
-                figures.setdefault("sequential_rounds", {})[label] = {
-                    client: [run["per_call"] for run in runs] for client, runs in samples.items()
-                }
-                figures["sequential"][label] = {
-                    client: {
-                        "per_call": median(runs, "per_call"),
-                        "cpu_per_call": median(runs, "cpu_per_call"),
-                    }
-                    for client, runs in samples.items()
-                }
+                for client, runs in samples.items()
+            }
+        print("space.api() on first use", file=sys.stderr)
+        samples = alternate(
+            plan.rounds * 2,
+            CLIENTS,
+            lambda c: measure(c, "api_first_use", {"url": urls["predict"]}),
+        )
+        figures["api_first_use"] = {
+            client: median(runs, "api_seconds") for client, runs in samples.items()
+        }
         print("first event", file=sys.stderr)
         config = {"url": urls["paced"], "n": plan.first_event_calls}
         samples = lockstep_rounds(plan.rounds, ("hfspace", "bare"), "first_event", config)

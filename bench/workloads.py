@@ -43,7 +43,9 @@ class Bare:
 
     def __init__(self, url: str, max_workers: int = 1) -> None:
         self._local = threading.local()
+        self.url = url
         self.api = f"{url}/gradio_api"
+        self._echo: Optional[dict[str, Any]] = None
 
     @property
     def session(self) -> Any:
@@ -96,6 +98,36 @@ class Bare:
                     return self._finish(message["output"]["data"][0]["url"], download)
         raise RuntimeError("no result")
 
+    def predict(self, download: bool = False) -> Any:
+        """The demo Space's zero-compute ``/echo`` over the queue, as a generic client would."""
+        if self._echo is None:  # read once, as every client reads /config once
+            config = self.session.get(f"{self.url}/config", timeout=60).json()
+            self._echo = next(d for d in config["dependencies"] if d.get("api_name") == "echo")
+        session_hash = uuid.uuid4().hex
+        body = {
+            "data": [PROMPT],
+            "event_data": None,
+            "fn_index": self._echo["id"],
+            "trigger_id": self._echo["targets"][0][0],
+            "session_hash": session_hash,
+        }
+        self.session.post(f"{self.api}/queue/join", json=body, timeout=60).raise_for_status()
+        with self.session.get(
+            f"{self.api}/queue/data", params={"session_hash": session_hash}, stream=True, timeout=60
+        ) as stream:
+            for line in stream.iter_lines():
+                if line.startswith(b"data: "):
+                    message = json.loads(line[6:])
+                    if message["msg"] == "process_completed":
+                        return message["output"]["data"][0]
+        raise RuntimeError("no result")
+
+    def api(self) -> Any:
+        """What a hand-written loop needs to list a Space's endpoints: /config and /info."""
+        config = self.session.get(f"{self.url}/config", timeout=60).json()
+        prefix = config.get("api_prefix") or ""
+        return config, self.session.get(f"{self.url}{prefix}/info", timeout=60).json()
+
     def _finish(self, url: str, download: bool) -> Any:
         return self.session.get(url, timeout=60).content if download else url
 
@@ -106,6 +138,7 @@ class HFSpace:
     def __init__(self, url: str, max_workers: int = 8) -> None:
         from hfspace_sdk import Client
 
+        self.url = url
         space_urls = {
             "black-forest-labs/FLUX.1-schnell": url,
             "black-forest-labs/FLUX.1-dev": url,
@@ -134,6 +167,12 @@ class HFSpace:
         for _ in events:
             pass
         return job.result()
+
+    def predict(self, download: bool = False) -> Any:
+        return self.client.space(self.url).predict("/echo", PROMPT)
+
+    def api(self) -> Any:
+        return self.client.space(self.url).api()
 
     def _generate(self, model: str, provider: str, download: bool) -> Any:
         result = self.client.images.generate(
@@ -170,6 +209,13 @@ class GradioClient:
 
     def submit(self) -> Any:
         return self._client(False).submit(PROMPT, 0, True, SIZE, SIZE, 1, api_name="/infer")
+
+    def predict(self, download: bool = False) -> Any:
+        return self._client(False).predict(PROMPT, api_name="/echo")
+
+    def api(self) -> Any:
+        # Building the client reads /config and /info; view_api returns what it read.
+        return self._client(False).view_api(print_info=False, return_format="dict")
 
 
 CLIENTS: dict[str, Callable[..., Any]] = {
@@ -306,6 +352,17 @@ def _gradio_client_waves(client: GradioClient, jobs: int, in_flight: int) -> int
     return failures
 
 
+def api_first_use(client_name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """Seconds to list a Space's endpoints the first time, in a fresh process with the client's
+    modules imported: /config and /info fetched and decoded."""
+    client = CLIENTS[client_name](config["url"])
+    if client_name == "bare":
+        client.session  # noqa: B018 - the session is made beforehand, as the others' clients are
+    started = time.perf_counter()
+    client.api()
+    return {"api_seconds": time.perf_counter() - started}
+
+
 def import_time(client_name: str, config: dict[str, Any]) -> dict[str, Any]:
     """Seconds to run an import statement in this fresh process."""
     started = time.perf_counter()
@@ -318,6 +375,7 @@ SCENARIOS = {
     "first_event": first_event,
     "throughput": throughput,
     "import": import_time,
+    "api_first_use": api_first_use,
 }
 
 

@@ -16,6 +16,7 @@ GRADIO_FIXTURES = frozenset(
         "lookalikes",  # e2e, lifecycle, security
         "failing_flux_dev",  # e2e
         "slow_flux_dev",  # e2e
+        "drifted_flux_dev",  # e2e
         "fault_lookalikes",  # faults
         "spaces",  # cli, lookalike
         "lookalike_python",  # lookalike

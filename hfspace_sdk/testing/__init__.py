@@ -1,30 +1,39 @@
 """Local look-alike Hugging Face Spaces and a fake Hugging Face hub, for tests and demos.
 
 The look-alikes are real Gradio apps (built on the installed ``gradio`` package) that match four
-public Spaces on the wire: FLUX.1-schnell, FLUX.1-dev, Janus-Pro-7B and roxky/g4f-flux. They run
-in a subprocess; importing this package does not import gradio::
+public Spaces on the wire: FLUX.1-schnell, FLUX.1-dev, Janus-Pro-7B and roxky/g4f-flux; plus
+``demo``, a made-up Space (``hfspace-sdk/demo``) with one endpoint of each kind for generic
+clients, and ``flux-dev-drifted``, FLUX.1-dev as its owner might edit it (``infer`` moved from
+fn_index 2 to 3; see :data:`VARIANTS`). They run in a subprocess; importing this package does not
+import gradio::
 
     from hfspace_sdk.testing import serve_spaces, space_urls_for
 
     with serve_spaces("flux-schnell", "janus") as urls:
         space_urls = space_urls_for(urls)  # {"black-forest-labs/FLUX.1-schnell": "http://..."}
 
-Command line: ``python -m hfspace_sdk.testing serve NAME... | hub``.
+``space_urls_for({"flux-dev-drifted": url})`` maps FLUX.1-dev's Space ids to the drifted one.
+
+Command line: ``python -m hfspace_sdk.testing serve NAME... | hub`` (NAME: any of
+:data:`LOOKALIKE_NAMES`).
 """
 
 from __future__ import annotations
 
-from .catalog import LOOKALIKES, space_urls_for
-from .failures import FAILURE_MESSAGES, FAILURE_MODES, FAILURE_TITLES, trigger_token
+from .catalog import LOOKALIKE_NAMES, LOOKALIKES, VARIANTS, space_urls_for
+from .failures import DEMO_ERROR, FAILURE_MESSAGES, FAILURE_MODES, FAILURE_TITLES, trigger_token
 from .hub import FakeHub, RecordedRequest, serve_hub
 from .launcher import PYTHON_ENV_VAR, LookalikeServer, SpaceUrls, serve_space, serve_spaces
 
 __all__ = [
+    "DEMO_ERROR",
     "FAILURE_MESSAGES",
     "FAILURE_MODES",
     "FAILURE_TITLES",
     "LOOKALIKES",
+    "LOOKALIKE_NAMES",
     "PYTHON_ENV_VAR",
+    "VARIANTS",
     "FakeHub",
     "LookalikeServer",
     "RecordedRequest",

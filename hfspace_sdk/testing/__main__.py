@@ -17,7 +17,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any, Optional
 
-from .catalog import LOOKALIKES
+from .catalog import LOOKALIKE_NAMES
 from .failures import FAILURE_MODES
 
 
@@ -62,30 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", help="serve look-alike Spaces until SIGINT/SIGTERM (prints a READY line)"
     )
-    serve.add_argument(
-        "names",
-        nargs="+",
-        choices=list(LOOKALIKES),
-        metavar="NAME",
-        help=f"look-alike to serve: {', '.join(LOOKALIKES)}",
-    )
-    serve.add_argument(
-        "--fail", choices=list(FAILURE_MODES), default=None, help="make every call fail this way"
-    )
-    serve.add_argument(
-        "--compute-seconds",
-        type=_non_negative_float,
-        default=0.0,
-        metavar="S",
-        help="simulated compute time per call (default 0)",
-    )
-    serve.add_argument(
-        "--concurrency-limit",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help="gradio default_concurrency_limit (default: gradio's)",
-    )
+    serve.add_argument("names", nargs="+", choices=list(LOOKALIKE_NAMES), metavar="NAME",
+                       help=f"look-alike to serve: {', '.join(LOOKALIKE_NAMES)}")
+    serve.add_argument("--fail", choices=list(FAILURE_MODES), default=None,
+                       help="make every call fail this way")
+    serve.add_argument("--compute-seconds", type=_non_negative_float, default=0.0,
+                       metavar="S", help="simulated compute time per call (default 0)")
+    serve.add_argument("--concurrency-limit", type=_positive_int, default=None, metavar="N",
+                       help="gradio default_concurrency_limit (default: gradio's)")
     serve.add_argument("--watch-stdin", action="store_true", help=argparse.SUPPRESS)
     hub = commands.add_parser("hub", help="serve the fake Hugging Face hub in the foreground")
     hub.add_argument("--port", type=_port, default=0, help="port (default: a free one)")

@@ -26,6 +26,15 @@ def hidden_api() -> dict[str, Any]:
     return {"show_api": False}  # gradio 4 and 5
 
 
+def private_api() -> dict[str, Any]:
+    """Keyword arguments that make an event private (not in the API, not callable by name).
+
+    ``api_name=False`` is what Spaces written for gradio 4 and 5 use; gradio 6 still takes it
+    (it types ``api_name`` as ``str | None``, hence the dict) and makes the event private.
+    """
+    return {"api_name": False}
+
+
 def prompt_examples(prompts: list[str], inputs: Any) -> Any:
     """``gr.Examples`` without caching (it registers exactly one ``load_example`` event)."""
     return gr.Examples(examples=[[p] for p in prompts], inputs=inputs, cache_examples=False)

@@ -1,19 +1,25 @@
-"""The four look-alike Spaces as ``gr.Blocks`` builders.
+"""The look-alike Spaces as ``gr.Blocks`` builders, and :func:`build_app`.
 
 Each builder reproduces, on the wire, one real Hugging Face Space: the same function signatures,
 the same component order (so the component ids used as ``trigger_id`` match) and the same event
 registration order (so the ``fn_index`` values hard-coded by clients match). The layouts are
 checked on gradio 4.44 and 6.x:
 
-============  ======================================  ==========================================
-look-alike    dependency (fn_index)                   triggers (component id, event)
-============  ======================================  ==========================================
-flux-schnell  2 ``infer`` (api ``/infer``)            ``[5, "click"], [4, "submit"]``
-flux-dev      2 ``infer`` (generator)                 ``[5, "click"], [4, "submit"]``
-janus         2 ``multimodal_understanding``          ``[10, "click"]``
-janus         3 ``generate_image``                    ``[20, "click"]``
-g4f-flux      3 ``RealtimeFlux`` (``queue=False``)    ``[10, "change"]``
-============  ======================================  ==========================================
+================  ======================================  ======================================
+look-alike        dependency (fn_index)                   triggers (component id, event)
+================  ======================================  ======================================
+flux-schnell      2 ``infer`` (api ``/infer``)            ``[5, "click"], [4, "submit"]``
+flux-dev          2 ``infer`` (generator)                 ``[5, "click"], [4, "submit"]``
+janus             2 ``multimodal_understanding``          ``[10, "click"]``
+janus             3 ``generate_image``                    ``[20, "click"]``
+g4f-flux          3 ``RealtimeFlux`` (``queue=False``)    ``[10, "change"]``
+flux-dev-drifted  2 ``enhance_prompt``                    ``[3, "click"]``
+flux-dev-drifted  3 ``infer`` (generator)                 ``[6, "click"], [5, "submit"]``
+================  ======================================  ======================================
+
+The FLUX builders live in :mod:`.flux_apps` (with the drifted variant of FLUX.1-dev), Janus in
+:mod:`.janus_app` and the made-up ``demo`` Space, whose endpoints are listed there, in
+:mod:`.demo_app`.
 
 Component ids come from a process-wide counter in gradio, so :func:`build_app` resets it before
 building each app; several apps can then live in one process with the ids of the real Spaces.
@@ -24,26 +30,24 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any, Callable, Optional
 
 import gradio as gr
 from PIL import Image
 
 from .app_parts import (
-    FLUX_MAX_SEED,
     FLUX_MAX_SIZE,
     G4F_MAX_SEED,
-    GPU_INFO,
-    PROGRESS_DESC,
     RENDER_MAX_SIZE,
     as_int,
     clamp,
     hidden_api,
     prompt_examples,
 )
-from .catalog import LOOKALIKES
+from .catalog import LOOKALIKE_NAMES
+from .demo_app import build_demo
 from .failures import check_failure
+from .flux_apps import build_flux_dev, build_flux_dev_drifted, build_flux_schnell
 from .images import render_image
 from .janus_app import build_janus
 from .options import AppOptions, step_pauses
@@ -52,184 +56,15 @@ __all__ = [
     "APP_BUILDERS",
     "AppOptions",
     "build_app",
+    "build_demo",
     "build_flux_dev",
+    "build_flux_dev_drifted",
     "build_flux_schnell",
     "build_g4f_flux",
     "build_janus",
 ]
 
 _build_lock = threading.Lock()
-
-
-def _flux_layout(
-    title: str, *, guidance: bool
-) -> tuple[Any, Any, Any, Any, Any, Any, Any, Any, Optional[Any], Any]:
-    """The FLUX.1 Spaces' layout; returns the components (and the examples) for wiring."""
-    with gr.Column(elem_id="col-container"):  # 1
-        gr.Markdown(f"# {title}\nA local look-alike of the Hugging Face Space.")  # 2
-        with gr.Row():  # 3
-            prompt = gr.Text(  # 4
-                label="Prompt",
-                show_label=False,
-                max_lines=1,
-                placeholder="Enter your prompt",
-                container=False,
-            )
-            run_button = gr.Button("Run", scale=0)  # 5
-        result = gr.Image(label="Result", show_label=False)  # 7 (6 is the Row's form)
-        with gr.Accordion("Advanced Settings", open=False):
-            seed = gr.Slider(label="Seed", minimum=0, maximum=FLUX_MAX_SEED, step=1, value=0)
-            randomize_seed = gr.Checkbox(label="Randomize seed", value=True)
-            with gr.Row():
-                width = gr.Slider(
-                    label="Width", minimum=256, maximum=FLUX_MAX_SIZE, step=32, value=1024
-                )
-                height = gr.Slider(
-                    label="Height", minimum=256, maximum=FLUX_MAX_SIZE, step=32, value=1024
-                )
-            with gr.Row():
-                guidance_scale = (
-                    gr.Slider(label="Guidance Scale", minimum=1, maximum=15, step=0.1, value=3.5)
-                    if guidance
-                    else None
-                )
-                num_inference_steps = gr.Slider(
-                    label="Number of inference steps",
-                    minimum=1,
-                    maximum=50,
-                    step=1,
-                    value=28 if guidance else 4,
-                )
-        examples = prompt_examples(
-            ["a tiny astronaut hatching from an egg on the moon", "a cat holding a sign"],
-            [prompt],
-        )
-    return (
-        prompt,
-        run_button,
-        result,
-        seed,
-        randomize_seed,
-        width,
-        height,
-        num_inference_steps,
-        guidance_scale,
-        examples,
-    )
-
-
-def build_flux_schnell(options: AppOptions) -> Any:
-    """Look-alike of ``black-forest-labs/FLUX.1-schnell``: ``infer`` is fn_index 2."""
-
-    def infer(
-        prompt: str,
-        seed: int = 42,
-        randomize_seed: bool = False,
-        width: int = 1024,
-        height: int = 1024,
-        num_inference_steps: int = 4,
-        progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008 - gradio's idiom
-    ) -> tuple[Image.Image, int]:
-        check_failure(prompt, options.fail)
-        seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else as_int(seed, 42)
-        w = clamp(as_int(width, 1024), 1, RENDER_MAX_SIZE)
-        h = clamp(as_int(height, 1024), 1, RENDER_MAX_SIZE)
-        steps = max(1, as_int(num_inference_steps, 4))
-        for i, pause in enumerate(step_pauses(options, steps)):
-            progress((i, steps), desc=PROGRESS_DESC)
-            if pause:
-                time.sleep(pause)
-        return render_image(seed, prompt or "", w, h), seed
-
-    def load_cached_example(prompt: str) -> tuple[Image.Image, int]:
-        # Stands in for the real Space's lazily cached example outputs.
-        return render_image(0, prompt or "", 512, 512), 0
-
-    with gr.Blocks(title="FLUX.1 [schnell] look-alike", analytics_enabled=False) as demo:
-        prompt, run_button, result, seed, randomize_seed, width, height, steps, _, examples = (
-            _flux_layout("FLUX.1 [schnell]", guidance=False)
-        )
-        examples.load_input_event.then(  # fn 1
-            fn=load_cached_example,
-            inputs=[prompt],
-            outputs=[result, seed],
-            api_name="load_cached_example",
-            **hidden_api(),
-        )
-        gr.on(  # fn 2
-            triggers=[run_button.click, prompt.submit],
-            fn=infer,
-            inputs=[prompt, seed, randomize_seed, width, height, steps],
-            outputs=[result, seed],
-            api_name="infer",
-        )
-    return demo
-
-
-def build_flux_dev(options: AppOptions) -> Any:
-    """Look-alike of ``black-forest-labs/FLUX.1-dev``: generator ``infer``, fn 2, trigger 4."""
-
-    def infer(
-        prompt: str,
-        seed: int = 42,
-        randomize_seed: bool = False,
-        width: int = 1024,
-        height: int = 1024,
-        guidance_scale: float = 3.5,
-        num_inference_steps: int = 28,
-        progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008 - gradio's idiom
-    ) -> Iterator[tuple[Image.Image, int]]:
-        check_failure(prompt, options.fail)
-        gr.Info(GPU_INFO)
-        seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else as_int(seed, 42)
-        w = clamp(as_int(width, 1024), 1, RENDER_MAX_SIZE)
-        h = clamp(as_int(height, 1024), 1, RENDER_MAX_SIZE)
-        steps = max(1, as_int(num_inference_steps, 28))
-        text = prompt or ""
-        # Up to two previews (variants 1 and 2), after about a third and two thirds of the
-        # steps: at distinct steps before the last, whose image is the final one (so a 1-step
-        # call yields the final image only, as a Schnell-like zero-compute Space would).
-        preview_after = sorted({max(0, steps // 3 - 1), max(0, 2 * steps // 3 - 1)} - {steps - 1})
-        for i, pause in enumerate(step_pauses(options, steps)):
-            progress((i, steps), desc=PROGRESS_DESC)
-            if pause:
-                time.sleep(pause)
-            if i in preview_after:
-                variant = preview_after.index(i) + 1
-                yield render_image(seed, text, w, h, variant=variant), seed
-        yield render_image(seed, text, w, h), seed
-
-    def load_cached_example(prompt: str) -> tuple[Image.Image, int]:
-        return render_image(0, prompt or "", 512, 512), 0
-
-    with gr.Blocks(title="FLUX.1 [dev] look-alike", analytics_enabled=False) as demo:
-        (
-            prompt,
-            run_button,
-            result,
-            seed,
-            randomize_seed,
-            width,
-            height,
-            steps,
-            guidance,
-            examples,
-        ) = _flux_layout("FLUX.1 [dev]", guidance=True)
-        examples.load_input_event.then(  # fn 1
-            fn=load_cached_example,
-            inputs=[prompt],
-            outputs=[result, seed],
-            api_name="load_cached_example",
-            **hidden_api(),
-        )
-        gr.on(  # fn 2; prompt (id 4) submit is the trigger clients send
-            triggers=[run_button.click, prompt.submit],
-            fn=infer,
-            inputs=[prompt, seed, randomize_seed, width, height, guidance, steps],
-            outputs=[result, seed],
-            api_name="infer",
-        )
-    return demo
 
 
 def build_g4f_flux(options: AppOptions) -> Any:
@@ -343,8 +178,10 @@ APP_BUILDERS: dict[str, Callable[[AppOptions], Any]] = {
     "flux-dev": build_flux_dev,
     "janus": build_janus,
     "g4f-flux": build_g4f_flux,
+    "demo": build_demo,
+    "flux-dev-drifted": build_flux_dev_drifted,
 }
-assert set(APP_BUILDERS) == set(LOOKALIKES)
+assert tuple(APP_BUILDERS) == LOOKALIKE_NAMES
 
 
 def build_app(name: str, options: Optional[AppOptions] = None) -> Any:

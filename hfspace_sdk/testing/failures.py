@@ -4,7 +4,7 @@ A request fails when its prompt (or question) contains a trigger token such as `
 whole server fails every call when it was started with ``fail="<mode>"``. The messages copy what
 real Spaces (and the ZeroGPU ``spaces`` package) send.
 
-This module imports gradio lazily, inside :func:`raise_failure`, so the parent process can use the
+This module imports gradio lazily, inside :func:`gradio_error`, so the parent process can use the
 constants without importing gradio.
 """
 
@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any, NoReturn, Optional
 
 __all__ = [
+    "DEMO_ERROR",
     "FAILURE_MESSAGES",
     "FAILURE_MODES",
     "FAILURE_TITLES",
@@ -22,6 +23,7 @@ __all__ = [
     "LookalikeFailure",
     "check_failure",
     "failure_mode_for",
+    "gradio_error",
     "raise_failure",
     "trigger_token",
 ]
@@ -47,6 +49,9 @@ FAILURE_MESSAGES: Mapping[str, str] = {
 
 #: Error titles, sent only by Gradio versions whose ``gr.Error`` accepts ``title=`` (5.x+).
 FAILURE_TITLES: Mapping[str, str] = {"quota-free": "ZeroGPU quota exceeded"}
+
+#: The message of the ``demo`` Space's ``fail`` endpoint, which always raises it.
+DEMO_ERROR = "The demo Space's fail endpoint always fails"
 
 #: Text of the plain exception raised for ``hidden`` (never shown to clients).
 HIDDEN_FAILURE_TEXT = "look-alike hidden failure"
@@ -88,15 +93,22 @@ def raise_failure(mode: str) -> NoReturn:
         raise LookalikeFailure(HIDDEN_FAILURE_TEXT)
     if mode not in FAILURE_MESSAGES:
         raise ValueError(f"unknown failure mode {mode!r}; expected one of {FAILURE_MODES}")
+    raise gradio_error(FAILURE_MESSAGES[mode], FAILURE_TITLES.get(mode))
+
+
+def gradio_error(message: str, title: Optional[str] = None) -> Exception:
+    """A ``gr.Error`` with ``message`` (and ``title`` where gradio supports titles, 5.x+) that
+    gradio does not print to the server's log (needs gradio)."""
     import gradio as gr
 
     kwargs: dict[str, Any] = {}
     params = inspect.signature(gr.Error.__init__).parameters
-    if "title" in params and mode in FAILURE_TITLES:
-        kwargs["title"] = FAILURE_TITLES[mode]
+    if "title" in params and title is not None:
+        kwargs["title"] = title
     if "print_exception" in params:
         kwargs["print_exception"] = False
-    raise gr.Error(FAILURE_MESSAGES[mode], **kwargs)
+    error: Exception = gr.Error(message, **kwargs)
+    return error
 
 
 def check_failure(text: Optional[str], server_mode: Optional[str] = None) -> None:

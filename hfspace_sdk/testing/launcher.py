@@ -266,7 +266,7 @@ def serve_spaces(
     The yielded mapping is a :class:`SpaceUrls` (a ``dict``) that also carries the ``pid``.
 
     Args:
-        names: look-alike names (keys of :data:`LOOKALIKES`).
+        names: look-alike names (:data:`LOOKALIKE_NAMES`: :data:`LOOKALIKES`, :data:`VARIANTS`).
         fail: make every call of every app fail this way (``"error"``, ``"hidden"``,
             ``"quota"``, ``"quota-free"``, ``"quota-left"``).
         compute_seconds: simulated compute time per call.

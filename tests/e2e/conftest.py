@@ -20,7 +20,8 @@ GRADIO4_ENV = "HFSPACE_GRADIO4_PYTHON"
 ALL_LOOKALIKES = ("flux-schnell", "flux-dev", "janus", "g4f-flux")
 
 
-def _python_for(build: str) -> str:
+def python_for(build: str) -> str:
+    """The interpreter that runs the look-alikes of a Gradio build (skips without 4.44)."""
     if build == "gradio-current":
         return sys.executable
     python = os.environ.get(GRADIO4_ENV)
@@ -37,21 +38,28 @@ def gradio_build(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def lookalikes(gradio_build: str) -> Iterator[Mapping[str, str]]:
-    with serve_spaces(*ALL_LOOKALIKES, python=_python_for(gradio_build)) as urls:
+    with serve_spaces(*ALL_LOOKALIKES, python=python_for(gradio_build)) as urls:
         yield dict(urls)
 
 
 @pytest.fixture(scope="session")
 def failing_flux_dev(gradio_build: str) -> Iterator[str]:
     """A FLUX.1-dev look-alike whose every job fails with a Space error."""
-    with serve_space("flux-dev", fail="error", python=_python_for(gradio_build)) as url:
+    with serve_space("flux-dev", fail="error", python=python_for(gradio_build)) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
 def slow_flux_dev(gradio_build: str) -> Iterator[str]:
     """A FLUX.1-dev look-alike that computes for a minute (for cancel tests)."""
-    with serve_space("flux-dev", compute_seconds=60.0, python=_python_for(gradio_build)) as url:
+    with serve_space("flux-dev", compute_seconds=60.0, python=python_for(gradio_build)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def drifted_flux_dev(gradio_build: str) -> Iterator[str]:
+    """FLUX.1-dev after an edit by its owner: ``infer`` moved from fn 2 to fn 3."""
+    with serve_space("flux-dev-drifted", python=python_for(gradio_build)) as url:
         yield url
 
 

@@ -1,7 +1,7 @@
 """Fixtures for the look-alike kit's tests.
 
-One server process (all four look-alikes) is started per interpreter and shared by the whole
-session: this interpreter's gradio and, when ``HFSPACE_LOOKALIKE_PYTHON`` names another
+One server process (every look-alike and variant) is started per interpreter and shared by the
+whole session: this interpreter's gradio and, when ``HFSPACE_LOOKALIKE_PYTHON`` names another
 interpreter (e.g. a gradio 4.44 venv), that one too.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from lookalike_wire import Space, load_space
 
-from hfspace_sdk.testing import LOOKALIKES, serve_spaces
+from hfspace_sdk.testing import LOOKALIKE_NAMES, serve_spaces
 
 
 def _same_interpreter(python: str) -> bool:
@@ -80,6 +80,6 @@ def target_python() -> str:
 
 @pytest.fixture(scope="session")
 def spaces(lookalike_python: str) -> Iterator[dict[str, Space]]:
-    """All four look-alikes, served by one process on ``lookalike_python``."""
-    with serve_spaces(*LOOKALIKES, python=lookalike_python) as urls:
+    """Every look-alike and variant, served by one process on ``lookalike_python``."""
+    with serve_spaces(*LOOKALIKE_NAMES, python=lookalike_python) as urls:
         yield {name: load_space(name, url) for name, url in urls.items()}

@@ -133,26 +133,43 @@ def download_image(url: str) -> Image.Image:
     return image
 
 
-def upload_png(space: Space, width: int, height: int) -> dict[str, Any]:
-    """Upload a PNG of the given size; return the FileData to pass as an input."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (10, 200, 30)).save(buffer, "PNG")
-    payload = buffer.getvalue()
+def upload_file(space: Space, name: str, payload: bytes, mime_type: str) -> dict[str, Any]:
+    """Upload ``payload`` as ``name``; return the FileData to pass as an input."""
     response = requests.post(
-        f"{space.api}/upload",
-        files=[("files", ("probe.png", payload, "image/png"))],
-        timeout=TIMEOUT,
+        f"{space.api}/upload", files=[("files", (name, payload, mime_type))], timeout=TIMEOUT
     )
     assert response.status_code == 200, response.text
     path = response.json()[0]
     return {
         "path": path,
         "url": f"{space.api}/file={path}",
-        "orig_name": "probe.png",
+        "orig_name": name,
         "size": len(payload),
-        "mime_type": "image/png",
+        "mime_type": mime_type,
         "meta": {"_type": "gradio.FileData"},
     }
+
+
+def upload_png(space: Space, width: int, height: int) -> dict[str, Any]:
+    """Upload a PNG of the given size; return the FileData to pass as an input."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (10, 200, 30)).save(buffer, "PNG")
+    return upload_file(space, "probe.png", buffer.getvalue(), "image/png")
+
+
+def file_url(space: Space, file_data: dict[str, Any]) -> str:
+    """Where to download an output file: built from its ``path``, not its ``url``.
+
+    On gradio 4.44, ``/call/<api_name>`` results carry ``url`` values built from the request
+    path minus ``len("/queue/join")`` characters: right only for five-letter api_names.
+    """
+    return f"{space.api}/file={file_data['path']}"
+
+
+def download(url: str) -> bytes:
+    response = requests.get(url, timeout=TIMEOUT)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content
 
 
 def error_text(space: Space, message: str) -> str:

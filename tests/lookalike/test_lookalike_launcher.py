@@ -13,9 +13,18 @@ from pathlib import Path
 
 import pytest
 import requests
+from lookalike_wire import call_api, completed, error_text, load_space, queue_call
 
 import hfspace_sdk.testing as kit
-from hfspace_sdk.testing import FAILURE_MESSAGES, LOOKALIKES, serve_space, serve_spaces
+from hfspace_sdk.testing import (
+    DEMO_ERROR,
+    FAILURE_MESSAGES,
+    LOOKALIKES,
+    catalog,
+    serve_space,
+    serve_spaces,
+)
+from hfspace_sdk.testing.catalog import check_names
 from hfspace_sdk.testing.failures import failure_mode_for, trigger_token
 from hfspace_sdk.testing.launcher import start_server
 
@@ -70,7 +79,15 @@ def test_lookalike_catalog() -> None:
         "flux-dev": ("black-forest-labs/FLUX.1-dev", "roxky/FLUX.1-dev"),
         "janus": ("deepseek-ai/Janus-Pro-7B", "roxky/Janus-Pro-7B"),
         "g4f-flux": ("roxky/g4f-flux",),
+        "demo": ("hfspace-sdk/demo",),
     }
+    assert dict(kit.VARIANTS) == {
+        "flux-dev-drifted": ("black-forest-labs/FLUX.1-dev", "roxky/FLUX.1-dev"),
+    }
+    assert (*LOOKALIKES, "flux-dev-drifted") == kit.LOOKALIKE_NAMES
+    space_ids = [space_id for ids in LOOKALIKES.values() for space_id in ids]
+    assert len(space_ids) == len(set(space_ids))  # one look-alike per Space id
+    assert {sid for ids in kit.VARIANTS.values() for sid in ids} <= set(space_ids)
     urls = kit.space_urls_for({"janus": "http://127.0.0.1:1/", "g4f-flux": "http://127.0.0.1:2"})
     assert urls == {
         "deepseek-ai/Janus-Pro-7B": "http://127.0.0.1:1",
@@ -79,6 +96,35 @@ def test_lookalike_catalog() -> None:
     }
     with pytest.raises(KeyError):
         kit.space_urls_for({"nope": "http://x"})
+
+
+def test_space_urls_for_a_variant(monkeypatch: pytest.MonkeyPatch) -> None:
+    flux_dev = {"black-forest-labs/FLUX.1-dev", "roxky/FLUX.1-dev"}
+    alone = kit.space_urls_for({"flux-dev-drifted": "http://127.0.0.1:3/"})
+    assert alone == dict.fromkeys(flux_dev, "http://127.0.0.1:3")
+    # With the look-alike of the Space itself, in either order, the look-alike wins.
+    for urls in (
+        {"flux-dev-drifted": "http://127.0.0.1:3", "flux-dev": "http://127.0.0.1:4"},
+        {"flux-dev": "http://127.0.0.1:4", "flux-dev-drifted": "http://127.0.0.1:3"},
+    ):
+        assert kit.space_urls_for(urls) == dict.fromkeys(flux_dev, "http://127.0.0.1:4")
+    # Two variants of one Space and not the Space's own look-alike: ambiguous.
+    monkeypatch.setattr(
+        catalog, "VARIANTS", {**catalog.VARIANTS, "flux-dev-other": catalog.VARIANTS["flux-dev-drifted"]}
+    )
+    with pytest.raises(ValueError, match="both impersonate"):
+        kit.space_urls_for({"flux-dev-drifted": "http://a", "flux-dev-other": "http://b"})
+    assert kit.space_urls_for(
+        {"flux-dev-drifted": "http://a", "flux-dev-other": "http://b", "flux-dev": "http://c"}
+    ) == dict.fromkeys(flux_dev, "http://c")
+
+
+def test_variant_names_are_accepted() -> None:
+    assert check_names(["flux-dev-drifted", "flux-dev", "demo"]) == (
+        "flux-dev-drifted", "flux-dev", "demo"
+    )
+    with pytest.raises(ValueError, match="flux-dev-drifted"):  # the message lists every name
+        check_names(["nope"])
 
 
 def test_failure_modes() -> None:
@@ -149,10 +195,8 @@ def test_child_dying_before_ready(tmp_path: Path) -> None:
 
 def test_child_not_ready_in_time(tmp_path: Path) -> None:
     python = _script(tmp_path, "echo 'still starting' >&2\nexec sleep 30")
-    with (
-        pytest.raises(RuntimeError) as info,
-        serve_space("janus", python=python, startup_timeout=0.5),
-    ):
+    with pytest.raises(RuntimeError) as info, serve_space("janus", python=python,
+                                                         startup_timeout=0.5):
         pytest.fail("must not be reached")
     message = str(info.value)
     assert "not ready after 0.5 s" in message
@@ -162,7 +206,9 @@ def test_child_not_ready_in_time(tmp_path: Path) -> None:
 
 
 def test_process_is_stopped_by_pid(tmp_path: Path) -> None:
-    python = _script(tmp_path, 'echo \'READY {"janus": "http://127.0.0.1:9"}\'\nexec sleep 30')
+    python = _script(
+        tmp_path, "echo 'READY {\"janus\": \"http://127.0.0.1:9\"}'\nexec sleep 30"
+    )
     with serve_spaces("janus", python=python) as urls:
         assert urls == {"janus": "http://127.0.0.1:9"}
         pid = urls.pid
@@ -187,9 +233,8 @@ def test_stubborn_process_is_killed(tmp_path: Path) -> None:
 
 def test_malformed_ready_line(tmp_path: Path) -> None:
     python = _script(tmp_path, "echo 'READY {\"other\": 1}'\nexec sleep 30")
-    with (
-        pytest.raises(RuntimeError, match="READY line does not list"),
-        serve_spaces("janus", python=python),
+    with pytest.raises(RuntimeError, match="READY line does not list"), serve_spaces(
+        "janus", python=python
     ):
         pytest.fail("must not be reached")
 
@@ -199,8 +244,8 @@ def test_child_environment(tmp_path: Path) -> None:
     python = _script(
         tmp_path,
         f"{sys.executable} -c 'import json, os, sys; json.dump(dict(os.environ), "
-        f'open(sys.argv[1], "w")); print(json.dumps(sys.argv[2:]))\' {out} "$@" >&2\n'
-        'echo \'READY {"g4f-flux": "http://127.0.0.1:9"}\'\nexec sleep 30',
+        f"open(sys.argv[1], \"w\")); print(json.dumps(sys.argv[2:]))' {out} \"$@\" >&2\n"
+        "echo 'READY {\"g4f-flux\": \"http://127.0.0.1:9\"}'\nexec sleep 30",
     )
     with serve_spaces(
         "g4f-flux",
@@ -225,7 +270,7 @@ def test_child_environment(tmp_path: Path) -> None:
 
 
 def test_python_env_var_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    python = _script(tmp_path, 'echo \'READY {"janus": "http://127.0.0.1:7"}\'\nexec sleep 30')
+    python = _script(tmp_path, "echo 'READY {\"janus\": \"http://127.0.0.1:7\"}'\nexec sleep 30")
     monkeypatch.setenv("HFSPACE_LOOKALIKE_PYTHON", python)
     with serve_space("janus") as url:
         assert url == "http://127.0.0.1:7"
@@ -285,26 +330,33 @@ def test_cli_hub_foreground() -> None:
 
 @pytest.mark.e2e
 def test_server_wide_failure_mode(target_python: str) -> None:
-    with serve_spaces(
-        "g4f-flux", python=target_python, fail="quota-left", concurrency_limit=8
-    ) as urls:
+    with serve_spaces("g4f-flux", "flux-dev-drifted", "demo", python=target_python,
+                      fail="quota-left", concurrency_limit=8) as urls:
         pid = urls.pid
         url = urls["g4f-flux"]
         config = requests.get(f"{url}/config", timeout=TIMEOUT).json()
         prefix = config.get("api_prefix") or ""
         response = requests.post(
             f"{url}{prefix}/run/predict",
-            json={
-                "data": ["an innocent prompt", 1, 64, 64, False, 1],
-                "event_data": None,
-                "fn_index": 3,
-                "session_hash": "s",
-                "trigger_id": 10,
-            },
+            json={"data": ["an innocent prompt", 1, 64, 64, False, 1], "event_data": None,
+                  "fn_index": 3, "session_hash": "s", "trigger_id": 10},
             timeout=TIMEOUT,
         )
         assert response.status_code == 500
         assert FAILURE_MESSAGES["quota-left"] in response.json()["error"]
+        # The drifted FLUX.1-dev's infer fails too; its CPU-only enhance_prompt does not.
+        drifted = load_space("flux-dev-drifted", urls["flux-dev-drifted"])
+        inputs = ["an innocent prompt", 1, False, 256, 256, 3.5, 2]
+        final = completed(queue_call(drifted, 3, 5, inputs))
+        assert final["output"]["error"] == error_text(drifted, FAILURE_MESSAGES["quota-left"])
+        assert completed(queue_call(drifted, 2, 3, inputs[:1]))["success"] is True
+        # Every demo endpoint fails that way, but fail (its own error) and the private one.
+        demo = load_space("demo", urls["demo"])
+        final = completed(queue_call(demo, 0, 20, ["hello"]))
+        assert final["output"]["error"] == error_text(demo, FAILURE_MESSAGES["quota-left"])
+        final = completed(queue_call(demo, 8, 28, ["hello"]))
+        assert final["output"]["error"] == error_text(demo, DEMO_ERROR)
+        assert completed(queue_call(demo, 10, 30, []))["output"]["data"] == [""]
         # The server also stops by itself when its parent goes away (its stdin closes).
         server = urls.server
         assert server.process.stdin is not None
@@ -313,3 +365,25 @@ def test_server_wide_failure_mode(target_python: str) -> None:
     assert _gone(pid)
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{url}/config", timeout=TIMEOUT)
+
+
+@pytest.mark.e2e
+def test_server_wide_compute_seconds(target_python: str) -> None:
+    """``compute_seconds`` paces the drifted FLUX.1-dev's infer and every demo call."""
+    seconds = 0.4
+    with serve_spaces("flux-dev-drifted", "demo", python=target_python,
+                      compute_seconds=seconds) as urls:
+        drifted = load_space("flux-dev-drifted", urls["flux-dev-drifted"])
+        demo = load_space("demo", urls["demo"])
+        started = time.monotonic()
+        messages = queue_call(drifted, 3, 5, ["slow", 1, False, 64, 64, 3.5, 3])
+        assert time.monotonic() - started >= seconds
+        assert completed(messages)["success"] is True
+        assert sum(m["msg"] == "process_generating" for m in messages) == 3
+        started = time.monotonic()
+        assert call_api(demo, "echo", ["slow"]) == [("complete", ["slow"])]
+        assert time.monotonic() - started >= seconds
+        started = time.monotonic()
+        events = call_api(demo, "count", ["slow", 4])
+        assert time.monotonic() - started >= seconds
+        assert [name for name, _ in events] == ["generating"] * 4 + ["complete"]
