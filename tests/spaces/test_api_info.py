@@ -47,7 +47,7 @@ def test_the_demo_endpoints_with_names_types_and_defaults(version: str) -> None:
         ("Mirrored", "filepath", "Image"),
     ]
     assert found["count"].generator and not found["echo"].generator
-    assert (found["count"].fn_index, found["count"].function.trigger_id()) == (3, 17)
+    assert (found["count"].fn_index, found["count"].function.trigger_id()) == (3, 23)
     assert all(e.described for e in found.values())
 
 

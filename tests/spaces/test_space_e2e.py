@@ -22,10 +22,9 @@ from hfspace_sdk import (
     Reasoning,
     SpaceError,
 )
+from hfspace_sdk.testing.failures import DEMO_ERROR
 
 pytestmark = pytest.mark.e2e
-
-DEMO_ERROR = "The demo Space's fail endpoint always fails"
 
 
 @pytest.fixture

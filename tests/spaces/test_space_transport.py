@@ -163,7 +163,7 @@ def test_predict_joins_the_queue_with_the_functions_numbers(mocked, client, vers
     assert client.space(SPACE).predict("repeat", "hi", shout=True, times=3) == "HI HI HI"
     [join] = sent(mocked, "/queue/join")
     assert join["data"] == ["hi", 3, True]
-    assert (join["fn_index"], join["trigger_id"]) == (1, 15)
+    assert (join["fn_index"], join["trigger_id"]) == (1, 21)
     assert re.fullmatch(r"[0-9a-f]{32}", join["session_hash"])
     [stream] = [c.request for c in mocked.calls if "/queue/data" in c.request.url]
     assert stream.params == {"session_hash": join["session_hash"]}
