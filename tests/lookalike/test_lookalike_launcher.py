@@ -376,7 +376,7 @@ def test_server_wide_compute_seconds(target_python: str) -> None:
         drifted = load_space("flux-dev-drifted", urls["flux-dev-drifted"])
         demo = load_space("demo", urls["demo"])
         started = time.monotonic()
-        messages = queue_call(drifted, 3, 5, ["slow", 1, False, 64, 64, 3.5, 3])
+        messages = queue_call(drifted, 3, 5, ["slow", 1, False, 256, 256, 3.5, 3])
         assert time.monotonic() - started >= seconds
         assert completed(messages)["success"] is True
         assert sum(m["msg"] == "process_generating" for m in messages) == 3
