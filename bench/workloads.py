@@ -44,7 +44,7 @@ class Bare:
     def __init__(self, url: str, max_workers: int = 1) -> None:
         self._local = threading.local()
         self.url = url
-        self.api = f"{url}/gradio_api"
+        self.api_root = f"{url}/gradio_api"
         self._echo: Optional[dict[str, Any]] = None
 
     @property
@@ -58,11 +58,11 @@ class Bare:
 
     def call(self, download: bool) -> Any:
         body = {"data": [PROMPT, 0, True, SIZE, SIZE, 1]}
-        event_id = self.session.post(f"{self.api}/call/infer", json=body, timeout=60).json()[
+        event_id = self.session.post(f"{self.api_root}/call/infer", json=body, timeout=60).json()[
             "event_id"
         ]
         with self.session.get(
-            f"{self.api}/call/infer/{event_id}", stream=True, timeout=60
+            f"{self.api_root}/call/infer/{event_id}", stream=True, timeout=60
         ) as stream:
             event = None
             for line in stream.iter_lines():
@@ -82,8 +82,8 @@ class Bare:
             "trigger_id": 4,
             "session_hash": session_hash,
         }
-        self.session.post(f"{self.api}/queue/join", json=body, timeout=60).raise_for_status()
-        url = f"{self.api}/queue/data"
+        self.session.post(f"{self.api_root}/queue/join", json=body, timeout=60).raise_for_status()
+        url = f"{self.api_root}/queue/data"
         with self.session.get(
             url, params={"session_hash": session_hash}, stream=True, timeout=60
         ) as stream:
@@ -111,9 +111,12 @@ class Bare:
             "trigger_id": self._echo["targets"][0][0],
             "session_hash": session_hash,
         }
-        self.session.post(f"{self.api}/queue/join", json=body, timeout=60).raise_for_status()
+        self.session.post(f"{self.api_root}/queue/join", json=body, timeout=60).raise_for_status()
         with self.session.get(
-            f"{self.api}/queue/data", params={"session_hash": session_hash}, stream=True, timeout=60
+            f"{self.api_root}/queue/data",
+            params={"session_hash": session_hash},
+            stream=True,
+            timeout=60,
         ) as stream:
             for line in stream.iter_lines():
                 if line.startswith(b"data: "):

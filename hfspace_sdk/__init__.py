@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
         SpaceTimeoutError,
     )
     from .events import Event, ImagePreview, ImageResponse, JsonConversation, Reasoning
+    from .files import File
+    from .gradio.api_info import Endpoint, Parameter
     from .images import Image, ImagesResponse
     from .jobs import Job
     from .providers import (
@@ -51,6 +53,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
         Voodoohop_Flux1Schnell,
     )
     from .resources.images import GenerationResult
+    from .spaces import Space
 
 # The public names are loaded on first use (PEP 562), so `import hfspace_sdk` stays cheap and
 # a script pays only for what it touches (requests, the providers, the client).
@@ -62,7 +65,9 @@ _LOCATIONS: dict[str, str] = {
     "ChatCompletionChunk": ".completions",
     "Client": ".client",
     "DeepseekAI_JanusPro7b": ".providers",
+    "Endpoint": ".gradio.api_info",
     "Event": ".events",
+    "File": ".files",
     "FluxDev": ".providers",
     "G4F": ".providers",
     "GenerationResult": ".resources.images",
@@ -79,6 +84,7 @@ _LOCATIONS: dict[str, str] = {
     "MissingAuthError": ".errors",
     "ModelNotFoundError": ".errors",
     "ModelNotSupportedError": ".errors",
+    "Parameter": ".gradio.api_info",
     "ProtocolError": ".errors",
     "Provider": ".providers",
     "QueueFullError": ".errors",
@@ -88,6 +94,7 @@ _LOCATIONS: dict[str, str] = {
     "ResponseError": ".errors",
     "ResponseStatusError": ".errors",
     "Settings": ".config",
+    "Space": ".spaces",
     "SpaceConnectionError": ".errors",
     "SpaceError": ".errors",
     "SpaceSchemaError": ".errors",
@@ -123,7 +130,9 @@ __all__ = [
     "ChatCompletionChunk",
     "Client",
     "DeepseekAI_JanusPro7b",
+    "Endpoint",
     "Event",
+    "File",
     "FluxDev",
     "GenerationResult",
     "HFSpaceError",
@@ -139,6 +148,7 @@ __all__ = [
     "MissingAuthError",
     "ModelNotFoundError",
     "ModelNotSupportedError",
+    "Parameter",
     "ProtocolError",
     "Provider",
     "QueueFullError",
@@ -148,6 +158,7 @@ __all__ = [
     "ResponseError",
     "ResponseStatusError",
     "Settings",
+    "Space",
     "SpaceConnectionError",
     "SpaceError",
     "SpaceSchemaError",

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .providers.registry import ProviderChoice
     from .resources.chat import Chat
     from .resources.images import Images
+    from .spaces import Space, SpaceHandles
 
 __all__ = ["Client"]
 
@@ -52,6 +53,23 @@ class Client(RuntimeOwner):
         from .resources.chat import Chat
 
         return Chat(self._runtime)
+
+    @cached_property
+    def _space_handles(self) -> SpaceHandles:
+        from .spaces import SpaceHandles
+
+        return SpaceHandles(self._runtime)
+
+    def space(self, space: str) -> Space:
+        """A handle on any Gradio Space: ``"owner/name"`` (``space_urls`` applied) or a base URL.
+
+        The same Space gives the same handle. Nothing is sent until it is used; its ``/config``
+        is the one the providers read (one fetch per client). See :class:`~hfspace_sdk.Space`.
+
+        Raises:
+            InvalidArgumentError: neither a Space id nor an http(s) URL.
+        """
+        return self._space_handles.get(space)
 
     def submit(
         self,

@@ -164,7 +164,7 @@ def parse_space_urls(text: str) -> dict[str, str]:
     return pairs
 
 
-def _check_http_url(name: str, url: Any) -> str:
+def check_http_url(name: str, url: Any) -> str:
     if not isinstance(url, str):
         raise InvalidArgumentError(f"{name} must be a URL string, not {type(url).__name__}")
     stripped = url.strip()
@@ -232,7 +232,7 @@ def _check_space_urls(space_urls: Any) -> Mapping[str, str]:
         raise InvalidArgumentError("space_urls must be a mapping of Space id to base URL")
     return MappingProxyType(
         {
-            _check_space_id(space): _check_http_url(f"space_urls[{space!r}]", url)
+            _check_space_id(space): check_http_url(f"space_urls[{space!r}]", url)
             for space, url in space_urls.items()
         }
     )
@@ -318,10 +318,10 @@ class Settings(_Frozen):
         self._set_fields(
             {
                 "space_urls": _check_space_urls(space_urls),
-                "hub_url": _check_http_url("hub_url", hub_url),
+                "hub_url": check_http_url("hub_url", hub_url),
                 "hf_token": None if hf_token is None else check_credential("hf_token", hf_token),
                 "cookies": MappingProxyType(check_cookies(cookies)),
-                "proxy": None if proxy is None else _check_http_url("proxy", proxy),
+                "proxy": None if proxy is None else check_http_url("proxy", proxy),
                 "timeout": Timeout.coerce(timeout),
                 "max_workers": _check_max_workers(max_workers),
                 "retry_sleep": _check_sleep(retry_sleep),

@@ -27,6 +27,7 @@ __all__ = [
     "Image",
     "ImageDownloader",
     "ImagesResponse",
+    "download_file",
     "download_image",
     "file_name_for",
     "save_image_bytes",
@@ -53,37 +54,56 @@ def download_image(http: HttpClient, url: str, *, max_bytes: int = MAX_DOWNLOAD_
         InvalidArgumentError: the URL is not http(s).
         ResponseStatusError, SpaceConnectionError, SpaceTimeoutError: as for any request.
     """
+    data, content_type = _capped_download(http, url, max_bytes, what="image")
+    if sniff_image_type(data) is None:
+        raise ProtocolError(f"{url} did not answer with an image (content-type {content_type})")
+    return data
+
+
+def download_file(http: HttpClient, url: str, *, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes:
+    """Fetch any file a Space returned, as :func:`download_image` does but of any type.
+
+    Raises:
+        ProtocolError: the answer is larger than ``max_bytes``.
+        InvalidArgumentError: the URL is not http(s).
+        ResponseStatusError, SpaceConnectionError, SpaceTimeoutError: as for any request.
+    """
+    return _capped_download(http, url, max_bytes, what="file")[0]
+
+
+def _capped_download(http: HttpClient, url: str, max_bytes: int, *, what: str) -> tuple[bytes, str]:
+    """The body and content type of ``url``, read under the total timeout and ``max_bytes``."""
     if not url.startswith(("http://", "https://")):
-        raise InvalidArgumentError(f"Only http(s) image URLs can be downloaded, not {url[:80]!r}")
+        raise InvalidArgumentError(f"Only http(s) {what} URLs can be downloaded, not {url[:80]!r}")
     # The whole download shares the total timeout: a server trickling bytes cannot hold it.
     scope = CancelScope(http.settings.timeout.total)
     deadline = threading.Timer(scope.remaining(), scope.expire)  # interrupts a read in progress
     deadline.daemon = True
     deadline.start()
     try:
-        return _download(http, url, max_bytes, scope)
+        return _download(http, url, max_bytes, scope, what)
     finally:
         deadline.cancel()
         deadline.join()
 
 
-def _download(http: HttpClient, url: str, max_bytes: int, scope: CancelScope) -> bytes:
+def _download(
+    http: HttpClient, url: str, max_bytes: int, scope: CancelScope, what: str
+) -> tuple[bytes, str]:
     response = http.request("GET", url, space=None, stream=True, scope=scope)
     with http.streaming(response, scope):
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
-            raise ProtocolError(f"The image at {url} is {declared} bytes; the limit is {max_bytes}")
+            raise ProtocolError(
+                f"The {what} at {url} is {declared} bytes; the limit is {max_bytes}"
+            )
         chunks, size = [], 0
         for chunk in http.iter_body(response, scope, chunk_size=256 * 1024):
             size += len(chunk)
             if size > max_bytes:
-                raise ProtocolError(f"The image at {url} is larger than {max_bytes} bytes")
+                raise ProtocolError(f"The {what} at {url} is larger than {max_bytes} bytes")
             chunks.append(chunk)
-    data = b"".join(chunks)
-    if sniff_image_type(data) is None:
-        content_type = response.headers.get("content-type", "?")
-        raise ProtocolError(f"{url} did not answer with an image (content-type {content_type})")
-    return data
+    return b"".join(chunks), response.headers.get("content-type", "?")
 
 
 def file_name_for(data: bytes, *, stem: str, index: Optional[int] = None) -> str:
@@ -146,7 +166,8 @@ def _in_format_of(target: Path, data: bytes) -> bytes:
 
 
 class ImageDownloader:
-    """Downloads images with one client's settings (proxy, timeouts; never credentials).
+    """Downloads images (and, with :meth:`file`, any file) with one client's settings (proxy,
+    timeouts; never credentials).
 
     While the client is open its connections are used; once it is closed (before or during a
     download) a short-lived connection with the same settings is, so results outlive their
@@ -158,16 +179,23 @@ class ImageDownloader:
         self._http = http
 
     def __call__(self, url: str) -> bytes:
+        return self._fetch(download_image, url)
+
+    def file(self, url: str) -> bytes:
+        """Any file's bytes (size-capped, not checked to be an image)."""
+        return self._fetch(download_file, url)
+
+    def _fetch(self, download: Callable[[HttpClient, str], bytes], url: str) -> bytes:
         http = self._http
         if http is not None and not http.closed:
             try:
-                return download_image(http, url)
+                return download(http, url)
             except HFSpaceError:
                 if not http.closed:
                     raise
         temporary = HttpClient(self._settings)
         try:
-            return download_image(temporary, url)
+            return download(temporary, url)
         finally:
             temporary.close()
 

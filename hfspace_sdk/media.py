@@ -1,9 +1,14 @@
-"""Images given as input (bytes, files, paths, data URIs): loaded and checked before upload."""
+"""Files given as input (bytes, files, paths, data URIs): loaded and checked before upload.
+
+Images (:func:`load_media`) must be PNG, JPEG, GIF or WebP; other files (:func:`load_file`) may
+be anything. Both are capped at :data:`MAX_UPLOAD_BYTES`.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import mimetypes
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -12,9 +17,16 @@ from typing import Any, Optional
 
 from .errors import InvalidArgumentError
 
-__all__ = ["MAX_UPLOAD_BYTES", "MediaFile", "load_media", "media_from_messages", "sniff_image_type"]
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "MediaFile",
+    "load_file",
+    "load_media",
+    "media_from_messages",
+    "sniff_image_type",
+]
 
-#: The largest image accepted for upload.
+#: The largest image (or file) accepted for upload.
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -28,7 +40,7 @@ _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "ima
 
 @dataclass(frozen=True, repr=False)
 class MediaFile:
-    """An image ready to upload."""
+    """A file (often an image) ready to upload: its bytes, name and MIME type."""
 
     data: bytes
     name: str
@@ -48,27 +60,30 @@ def sniff_image_type(data: bytes) -> Optional[str]:
     return None
 
 
-def _bytes_of(item: Any) -> tuple[bytes, Optional[str]]:
+def _bytes_of(item: Any, what: str = "image") -> tuple[bytes, Optional[str]]:
     if isinstance(item, (bytes, bytearray, memoryview)):
         return bytes(item), None
     if isinstance(item, str) and item.startswith("data:"):
         header, _, payload = item.partition(",")
         if ";base64" not in header:
-            raise InvalidArgumentError("Only base64 data: URIs are accepted as images")
+            raise InvalidArgumentError(f"Only base64 data: URIs are accepted as {what}s")
         try:
             return base64.b64decode(payload, validate=True), None
         except (binascii.Error, ValueError) as exc:
-            raise InvalidArgumentError("The image data: URI is not valid base64") from exc
+            raise InvalidArgumentError(f"The {what} data: URI is not valid base64") from exc
     if isinstance(item, str) and item.startswith(("http://", "https://")):
         raise InvalidArgumentError(
-            "Image URLs are not downloaded for upload: pass the bytes, a file path or a data: URI"
+            f"{what.capitalize()} URLs are not downloaded for upload: pass the bytes, a file "
+            "path or a data: URI"
         )
     if isinstance(item, (str, os.PathLike)):
-        return _read_file(Path(item))
+        return _read_file(Path(item), what)
     if hasattr(item, "read"):
         data = item.read(MAX_UPLOAD_BYTES + 1)
         if not isinstance(data, bytes):
-            raise InvalidArgumentError("Image file objects must be opened in binary mode")
+            raise InvalidArgumentError(
+                f"{what.capitalize()} file objects must be opened in binary mode"
+            )
         name = getattr(item, "name", None)
         return data, os.path.basename(name) if isinstance(name, str) else None
     if hasattr(item, "save"):  # a PIL image, encoded without importing Pillow ourselves
@@ -78,25 +93,33 @@ def _bytes_of(item: Any) -> tuple[bytes, Optional[str]]:
         item.save(buffer, format="PNG")
         return buffer.getvalue(), None
     raise InvalidArgumentError(
-        f"Cannot use {type(item).__name__} as an image: pass bytes, a path, a binary file, "
-        "a data: URI or a PIL image"
+        f"Cannot use {type(item).__name__} as {'an' if what[0] in 'aeiou' else 'a'} {what}: "
+        "pass bytes, a path, a binary file, a data: URI or a PIL image"
     )
 
 
-def _read_file(path: Path) -> tuple[bytes, str]:
+def _read_file(path: Path, what: str) -> tuple[bytes, str]:
     shown = str(path)[:200]
+    kind = "image file" if what == "image" else "file"
     try:
         if not path.is_file():
-            raise InvalidArgumentError(f"No image file at {shown!r}")
+            raise InvalidArgumentError(f"No {kind} at {shown!r}")
         if path.stat().st_size > MAX_UPLOAD_BYTES:
             raise InvalidArgumentError(
-                f"The image {path.name!r} is larger than {MAX_UPLOAD_BYTES} bytes"
+                f"The {what} {path.name!r} is larger than {MAX_UPLOAD_BYTES} bytes"
             )
         return path.read_bytes(), path.name
     except OSError as exc:  # too long a name, no permission, removed meanwhile
         raise InvalidArgumentError(
-            f"Cannot read the image file {shown!r}: {exc.strerror or exc}"
+            f"Cannot read the {kind} {shown!r}: {exc.strerror or exc}"
         ) from exc
+
+
+def _header_safe(name: Optional[str]) -> Optional[str]:
+    """The upload's file name goes into a header: plain ASCII only."""
+    if name is None:
+        return None
+    return name.encode("ascii", "replace").decode("ascii").replace("?", "_")
 
 
 def load_media(item: Any, name: Optional[str] = None) -> MediaFile:
@@ -113,10 +136,29 @@ def load_media(item: Any, name: Optional[str] = None) -> MediaFile:
         raise InvalidArgumentError(
             "The file is not an image (expected PNG, JPEG, GIF or WebP data)"
         )
-    name = name or own_name
-    if name is not None:  # the upload's file name goes into a header: plain ASCII only
-        name = name.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    name = _header_safe(name or own_name)
     return MediaFile(data=data, name=name or f"image.{_EXTENSIONS[mime_type]}", mime_type=mime_type)
+
+
+def load_file(item: Any, name: Optional[str] = None) -> MediaFile:
+    """Load any file (bytes, a path, a binary file object, a data: URI, a PIL image) to upload.
+
+    Its MIME type comes from its bytes when they are an image, else from its name
+    (``application/octet-stream`` when neither tells).
+
+    Raises:
+        InvalidArgumentError: the item cannot be read, or is larger than MAX_UPLOAD_BYTES.
+    """
+    data, own_name = _bytes_of(item, "file")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidArgumentError(f"The file is larger than {MAX_UPLOAD_BYTES} bytes")
+    name = _header_safe(name or own_name)
+    image_type = sniff_image_type(data)
+    guessed = mimetypes.guess_type(name)[0] if name else None
+    mime_type = image_type or guessed or "application/octet-stream"
+    if name is None:
+        name = f"image.{_EXTENSIONS[image_type]}" if image_type else "file"
+    return MediaFile(data=data, name=name, mime_type=mime_type)
 
 
 def _as_pair(item: Any) -> tuple[Any, Optional[str]]:

@@ -22,6 +22,7 @@ GRADIO_FIXTURES = frozenset(
         "lookalike_python",  # lookalike
         "target_python",  # lookalike
         "example_env",  # examples
+        "demo_space",  # spaces, examples
     }
 )
 

@@ -6,7 +6,7 @@ import argparse
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from .._version import __version__
 from ..config import parse_space_urls
@@ -16,6 +16,7 @@ from ..errors import (
 from .constants import (
     _DESCRIPTION,
     _EPILOG,
+    CALL_EPILOG,
     DEFAULT_CHAT_MODEL,
     DEFAULT_IMAGE_MODEL,
     DEMO_PROMPT,
@@ -192,7 +193,53 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_global_options(demo, where="after")
     demo.set_defaults(command_name="demo", command_parser=demo)
+    _add_space_commands(commands)
     return parser
+
+
+def _add_space_commands(commands: Any) -> None:
+    """``api`` and ``call``: any Gradio Space, by id or URL."""
+    api = commands.add_parser(
+        "api",
+        help="list the endpoints of any Gradio Space",
+        description="List a Space's endpoints: each parameter as 'name: type = default' "
+        "[component], and what it returns.",
+    )
+    api.add_argument("space", metavar="SPACE", help="a Space id (owner/name) or its base URL")
+    api.add_argument(
+        "--all", action="store_true", dest="include_hidden", help="also list hidden endpoints"
+    )
+    _add_global_options(api, where="after")
+    api.set_defaults(command_name="api", command_parser=api)
+
+    call = commands.add_parser(
+        "call",
+        help="call any endpoint of any Gradio Space",
+        description="Call an endpoint; progress on stderr, its outputs on stdout: text and\n"
+        "numbers one per line (JSON for lists and objects), files and images saved into\n"
+        "the -o directory with their paths printed.",
+        epilog=CALL_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    call.add_argument("space", metavar="SPACE", help="a Space id (owner/name) or its base URL")
+    call.add_argument("api_name", metavar="ENDPOINT", help="the endpoint, e.g. /predict")
+    call.add_argument(
+        "values",
+        metavar="VALUE",
+        nargs="*",
+        help="NAME=VALUE by parameter name, or VALUE by position; @PATH uploads a file",
+    )
+    call.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        type=Path,
+        default=Path("."),
+        help="directory for output files and images (created if missing; default: the "
+        "current directory)",
+    )
+    _add_global_options(call, where="after")
+    call.set_defaults(command_name="call", command_parser=call)
 
 
 def parse_arguments(argv: Optional[Sequence[str]]) -> argparse.Namespace:

@@ -1,4 +1,4 @@
-"""The commands (generate, chat, models, demo) and ``main``, on the public Client."""
+"""The commands (generate, chat, models, demo; api, call: .space_commands) and ``main``."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ from .constants import (
     PROG,
 )
 from .output import OutputError, StatusLine, emit, report_error, say
+from .space_commands import api_command, call_command
 
 
 def _configure_logging(verbosity: int) -> Optional[tuple[logging.Handler, int]]:
@@ -347,7 +348,24 @@ def _exit_code(code: Any) -> int:
     return code if isinstance(code, int) else EXIT_USAGE
 
 
-_COMMANDS = {"generate": _cmd_generate, "chat": _cmd_chat, "models": _cmd_models, "demo": _cmd_demo}
+def _cmd_api(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        return api_command(args, client)
+
+
+def _cmd_call(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        return call_command(args, client, _status_line(args))
+
+
+_COMMANDS = {
+    "generate": _cmd_generate,
+    "chat": _cmd_chat,
+    "models": _cmd_models,
+    "demo": _cmd_demo,
+    "api": _cmd_api,
+    "call": _cmd_call,
+}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

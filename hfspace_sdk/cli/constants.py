@@ -16,7 +16,7 @@ _LOOKALIKE_PYTHON_ENV = "HFSPACE_LOOKALIKE_PYTHON"  # same as hfspace_sdk.testin
 
 _DESCRIPTION = """\
 Generate images and chat with Janus-Pro-7B through Hugging Face Spaces (FLUX.1-schnell,
-FLUX.1-dev, Janus-Pro-7B), from the command line.
+FLUX.1-dev, Janus-Pro-7B), or call any endpoint of any Gradio Space, from the command line.
 
 Global options may come before or after the command:
   hfspace --timeout 60 generate "a red fox"   or   hfspace generate "a red fox" --timeout 60
@@ -42,5 +42,22 @@ examples:
   hfspace generate "a lighthouse" --model flux-schnell --width 1024 --height 576
   hfspace chat "What is in this picture?" --image fox.webp
   hfspace models
+  hfspace api owner/name             (the endpoints of any Gradio Space)
+  hfspace call owner/name /infer prompt="a fox" width=512 -o out/
   hfspace demo -o demo.webp          (offline: needs pip install 'hfspace_sdk[testing]')
+"""
+
+CALL_EPILOG = """\
+values:
+  NAME=VALUE   by parameter name (see 'hfspace api SPACE'); VALUE alone goes by position
+  VALUE        read as JSON when it parses (512, 3.5, true, null, [1, 2], {"a": 1}),
+               else taken as text: prompt="a red fox" and prompt=a-fox are both text;
+               quote JSON strings to keep them text: seed='"42"'
+  @PATH        the file at PATH, uploaded (image parameters need a PNG, JPEG, GIF or WebP
+               file); @@TEXT is the text @TEXT
+
+examples:
+  hfspace api black-forest-labs/FLUX.1-schnell
+  hfspace call black-forest-labs/FLUX.1-schnell /infer prompt="a red fox" width=512 -o out/
+  hfspace call http://127.0.0.1:7860 /predict @photo.png "a caption"
 """

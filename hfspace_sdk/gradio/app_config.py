@@ -23,11 +23,16 @@ __all__ = ["SUPPORTED_PROTOCOLS", "AppComponent", "AppFunction", "SpaceInfo", "p
 
 @dataclass(frozen=True)
 class AppComponent:
-    """A component of the app: its id, Gradio type (``"image"``, ``"slider"``...) and label."""
+    """A component of the app: its id, Gradio type (``"image"``, ``"slider"``...) and label.
+
+    ``skip_api`` marks what the API leaves out (``gr.State``, layout blocks): ``/info`` does not
+    list it, yet a function's data still has a slot for it.
+    """
 
     id: int
     type: str = ""
     label: Optional[str] = None
+    skip_api: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,10 +167,14 @@ def _components(entries: Any) -> dict[int, AppComponent]:
             continue
         props = entry.get("props")
         label = props.get("label") if isinstance(props, Mapping) else None
+        kind = str(entry.get("type") or "")
+        skip_api = entry.get("skip_api")
         found[component_id] = AppComponent(
             id=component_id,
-            type=str(entry.get("type") or ""),
+            type=kind,
             label=label if isinstance(label, str) else None,
+            # configs without the key (before Gradio 4): only state is known to be left out
+            skip_api=skip_api if isinstance(skip_api, bool) else kind == "state",
         )
     return found
 

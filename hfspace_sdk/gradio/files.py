@@ -17,7 +17,8 @@ __all__ = ["file_data", "output_url", "upload_files"]
 def upload_files(
     space: GradioApp, files: Sequence[MediaFile], *, upload_id: str, scope: CancelScope
 ) -> list[dict[str, Any]]:
-    """Upload images as multipart ``files`` parts; their FileData dicts, in the same order.
+    """Upload files (images or any other) as multipart ``files`` parts; their FileData dicts,
+    in the same order.
 
     Raises:
         ProtocolError: the Space did not answer with one server path per file.

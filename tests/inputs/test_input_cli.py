@@ -25,7 +25,7 @@ from hfspace_sdk.providers import PROVIDERS
 
 HUGE = "x" * (MAX_PROMPT_CHARS + 1)
 _URL_PARSE = (
-    "config.py _check_http_url lets urlsplit()'s ValueError escape: the CLI crashes with a "
+    "config.py check_http_url lets urlsplit()'s ValueError escape: the CLI crashes with a "
     "traceback (exit 1) instead of exit 2"
 )
 _TOKEN_HEADER = (

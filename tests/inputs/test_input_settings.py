@@ -38,12 +38,12 @@ SECRET = "hf_SECRETtoken0123456789"
 
 _URL_PARSE = (
     ValueError,
-    "config.py _check_http_url: urlsplit()'s ValueError (bad IPv6 brackets, NFKC-invalid host) "
+    "config.py check_http_url: urlsplit()'s ValueError (bad IPv6 brackets, NFKC-invalid host) "
     "escapes instead of an InvalidArgumentError",
 )
 _URL_LAX = (
     AcceptedBadInput,
-    "config.py _check_http_url accepts a URL whose port is out of range or whose host has "
+    "config.py check_http_url accepts a URL whose port is out of range or whose host has "
     "spaces/control characters; it fails only when a request is attempted",
 )
 _HEADER_UNSAFE = (

@@ -110,9 +110,7 @@ def test_space_urls_for_a_variant(monkeypatch: pytest.MonkeyPatch) -> None:
         assert kit.space_urls_for(urls) == dict.fromkeys(flux_dev, "http://127.0.0.1:4")
     # Two variants of one Space and not the Space's own look-alike: ambiguous.
     monkeypatch.setattr(
-        catalog,
-        "VARIANTS",
-        {**catalog.VARIANTS, "flux-dev-other": catalog.VARIANTS["flux-dev-drifted"]},
+        catalog, "VARIANTS", {**catalog.VARIANTS, "flux-dev-other": catalog.VARIANTS["flux-dev-drifted"]}
     )
     with pytest.raises(ValueError, match="both impersonate"):
         kit.space_urls_for({"flux-dev-drifted": "http://a", "flux-dev-other": "http://b"})
@@ -123,9 +121,7 @@ def test_space_urls_for_a_variant(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_variant_names_are_accepted() -> None:
     assert check_names(["flux-dev-drifted", "flux-dev", "demo"]) == (
-        "flux-dev-drifted",
-        "flux-dev",
-        "demo",
+        "flux-dev-drifted", "flux-dev", "demo"
     )
     with pytest.raises(ValueError, match="flux-dev-drifted"):  # the message lists every name
         check_names(["nope"])
@@ -199,10 +195,8 @@ def test_child_dying_before_ready(tmp_path: Path) -> None:
 
 def test_child_not_ready_in_time(tmp_path: Path) -> None:
     python = _script(tmp_path, "echo 'still starting' >&2\nexec sleep 30")
-    with (
-        pytest.raises(RuntimeError) as info,
-        serve_space("janus", python=python, startup_timeout=0.5),
-    ):
+    with pytest.raises(RuntimeError) as info, serve_space("janus", python=python,
+                                                         startup_timeout=0.5):
         pytest.fail("must not be reached")
     message = str(info.value)
     assert "not ready after 0.5 s" in message
@@ -212,7 +206,9 @@ def test_child_not_ready_in_time(tmp_path: Path) -> None:
 
 
 def test_process_is_stopped_by_pid(tmp_path: Path) -> None:
-    python = _script(tmp_path, 'echo \'READY {"janus": "http://127.0.0.1:9"}\'\nexec sleep 30')
+    python = _script(
+        tmp_path, "echo 'READY {\"janus\": \"http://127.0.0.1:9\"}'\nexec sleep 30"
+    )
     with serve_spaces("janus", python=python) as urls:
         assert urls == {"janus": "http://127.0.0.1:9"}
         pid = urls.pid
@@ -237,9 +233,8 @@ def test_stubborn_process_is_killed(tmp_path: Path) -> None:
 
 def test_malformed_ready_line(tmp_path: Path) -> None:
     python = _script(tmp_path, "echo 'READY {\"other\": 1}'\nexec sleep 30")
-    with (
-        pytest.raises(RuntimeError, match="READY line does not list"),
-        serve_spaces("janus", python=python),
+    with pytest.raises(RuntimeError, match="READY line does not list"), serve_spaces(
+        "janus", python=python
     ):
         pytest.fail("must not be reached")
 
@@ -249,8 +244,8 @@ def test_child_environment(tmp_path: Path) -> None:
     python = _script(
         tmp_path,
         f"{sys.executable} -c 'import json, os, sys; json.dump(dict(os.environ), "
-        f'open(sys.argv[1], "w")); print(json.dumps(sys.argv[2:]))\' {out} "$@" >&2\n'
-        'echo \'READY {"g4f-flux": "http://127.0.0.1:9"}\'\nexec sleep 30',
+        f"open(sys.argv[1], \"w\")); print(json.dumps(sys.argv[2:]))' {out} \"$@\" >&2\n"
+        "echo 'READY {\"g4f-flux\": \"http://127.0.0.1:9\"}'\nexec sleep 30",
     )
     with serve_spaces(
         "g4f-flux",
@@ -275,7 +270,7 @@ def test_child_environment(tmp_path: Path) -> None:
 
 
 def test_python_env_var_is_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    python = _script(tmp_path, 'echo \'READY {"janus": "http://127.0.0.1:7"}\'\nexec sleep 30')
+    python = _script(tmp_path, "echo 'READY {\"janus\": \"http://127.0.0.1:7\"}'\nexec sleep 30")
     monkeypatch.setenv("HFSPACE_LOOKALIKE_PYTHON", python)
     with serve_space("janus") as url:
         assert url == "http://127.0.0.1:7"
@@ -335,27 +330,16 @@ def test_cli_hub_foreground() -> None:
 
 @pytest.mark.e2e
 def test_server_wide_failure_mode(target_python: str) -> None:
-    with serve_spaces(
-        "g4f-flux",
-        "flux-dev-drifted",
-        "demo",
-        python=target_python,
-        fail="quota-left",
-        concurrency_limit=8,
-    ) as urls:
+    with serve_spaces("g4f-flux", "flux-dev-drifted", "demo", python=target_python,
+                      fail="quota-left", concurrency_limit=8) as urls:
         pid = urls.pid
         url = urls["g4f-flux"]
         config = requests.get(f"{url}/config", timeout=TIMEOUT).json()
         prefix = config.get("api_prefix") or ""
         response = requests.post(
             f"{url}{prefix}/run/predict",
-            json={
-                "data": ["an innocent prompt", 1, 64, 64, False, 1],
-                "event_data": None,
-                "fn_index": 3,
-                "session_hash": "s",
-                "trigger_id": 10,
-            },
+            json={"data": ["an innocent prompt", 1, 64, 64, False, 1], "event_data": None,
+                  "fn_index": 3, "session_hash": "s", "trigger_id": 10},
             timeout=TIMEOUT,
         )
         assert response.status_code == 500
@@ -387,15 +371,12 @@ def test_server_wide_failure_mode(target_python: str) -> None:
 def test_server_wide_compute_seconds(target_python: str) -> None:
     """``compute_seconds`` paces the drifted FLUX.1-dev's infer and every demo call."""
     seconds = 0.4
-    with serve_spaces(
-        "flux-dev-drifted", "demo", python=target_python, compute_seconds=seconds
-    ) as urls:
+    with serve_spaces("flux-dev-drifted", "demo", python=target_python,
+                      compute_seconds=seconds) as urls:
         drifted = load_space("flux-dev-drifted", urls["flux-dev-drifted"])
         demo = load_space("demo", urls["demo"])
         started = time.monotonic()
-        messages = queue_call(
-            drifted, 3, 5, ["slow", 1, False, 256, 256, 3.5, 3]
-        )  # gradio 6 checks the slider minimum
+        messages = queue_call(drifted, 3, 5, ["slow", 1, False, 256, 256, 3.5, 3])
         assert time.monotonic() - started >= seconds
         assert completed(messages)["success"] is True
         assert sum(m["msg"] == "process_generating" for m in messages) == 3
