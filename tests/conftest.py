@@ -9,6 +9,7 @@ starts a look-alike itself, or needs what gradio brings (numpy), carries ``@pyte
 from __future__ import annotations
 
 import pytest
+from gradio_builds import GRADIO_BUILDS
 
 #: Fixtures that start look-alike Spaces (real Gradio apps), by name, in every test directory.
 GRADIO_FIXTURES = frozenset(
@@ -32,3 +33,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if GRADIO_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.gradio)
+
+
+@pytest.fixture(scope="session", params=GRADIO_BUILDS)
+def gradio_build(request: pytest.FixtureRequest) -> str:
+    """Which Gradio the look-alike Spaces run: the current one, or 4.44 (no API prefix)."""
+    return str(request.param)

@@ -7,33 +7,15 @@ build, and stopped by PID. Set ``HFSPACE_GRADIO4_PYTHON`` to an interpreter with
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
+from gradio_builds import python_for
 
 from hfspace_sdk.testing import FakeHub, serve_hub, serve_space, serve_spaces, space_urls_for
 
-GRADIO4_ENV = "HFSPACE_GRADIO4_PYTHON"
 ALL_LOOKALIKES = ("flux-schnell", "flux-dev", "janus", "g4f-flux")
-
-
-def python_for(build: str) -> str:
-    """The interpreter that runs the look-alikes of a Gradio build (skips without 4.44)."""
-    if build == "gradio-current":
-        return sys.executable
-    python = os.environ.get(GRADIO4_ENV)
-    if not python:
-        pytest.skip(f"{GRADIO4_ENV} is not set: no Gradio 4.44 interpreter for the look-alikes")
-    return python
-
-
-@pytest.fixture(scope="session", params=["gradio-current", "gradio-4.44"])
-def gradio_build(request: pytest.FixtureRequest) -> str:
-    """Which Gradio the look-alike Spaces run: the current one, or 4.44 (no API prefix)."""
-    return str(request.param)
 
 
 @pytest.fixture(scope="session")

@@ -7,38 +7,20 @@ interpreter with gradio 4.44 (``.ci/run`` does) to cover Gradio's unprefixed 4.x
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from gradio_builds import python_for
 from space_support import DEMO_ID
 
 from hfspace_sdk.testing import serve_space
 
-GRADIO4_ENV = "HFSPACE_GRADIO4_PYTHON"
-
-
-def _python_for(build: str) -> str:
-    if build == "gradio-current":
-        return sys.executable
-    python = os.environ.get(GRADIO4_ENV)
-    if not python:
-        pytest.skip(f"{GRADIO4_ENV} is not set: no Gradio 4.44 interpreter for the demo Space")
-    return python
-
-
-@pytest.fixture(scope="session", params=["gradio-current", "gradio-4.44"])
-def space_build(request: pytest.FixtureRequest) -> str:
-    """Which Gradio the demo Space runs: the current one, or 4.44 (no API prefix)."""
-    return str(request.param)
-
 
 @pytest.fixture(scope="session")
-def demo_space(space_build: str) -> Iterator[str]:
+def demo_space(gradio_build: str) -> Iterator[str]:
     """The base URL of a running demo Space."""
-    with serve_space("demo", python=_python_for(space_build)) as url:
+    with serve_space("demo", python=python_for(gradio_build)) as url:
         yield url
 
 
