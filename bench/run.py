@@ -284,7 +284,8 @@ def run_all(plan: Plan) -> dict[str, Any]:
             lambda c: measure(c, "api_first_use", {"url": urls["predict"]}),
         )
         figures["api_first_use"] = {
-            client: median(runs, "api_seconds") for client, runs in samples.items()
+            client: {key: median(runs, key) for key in ("api_seconds", "warm_api_seconds")}
+            for client, runs in samples.items()
         }
         print("first event", file=sys.stderr)
         config = {"url": urls["paced"], "n": plan.first_event_calls}
@@ -355,6 +356,21 @@ def targets(figures: dict[str, Any]) -> list[Target]:
                 0.35,
             )
         )
+    api = figures["api_first_use"]
+    found.append(
+        Target(
+            "space.api(), a second client ≤ 1.25 × bare",
+            api["hfspace"]["warm_api_seconds"] / api["bare"]["warm_api_seconds"],
+            1.25,
+        )
+    )
+    found.append(
+        Target(
+            "space.api() in a fresh process ≤ 0.5 × gradio_client",
+            api["hfspace"]["api_seconds"] / api["gradio_client"]["api_seconds"],
+            0.5,
+        )
+    )
     first = figures["first_event"]
     found.append(
         Target(
