@@ -58,9 +58,9 @@ class ZeroGPUQuota:
 
 
 def _seconds(answer: Mapping[str, Any], key: str) -> float:
-    value = answer.get(key)
     if key not in answer:
         raise ProtocolError(f"{_WHAT} has no {key!r}")
+    value = answer[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ProtocolError(f"{_WHAT} has {key!r} = {value!r:.60}, not a number of seconds")
     if value < 0:
