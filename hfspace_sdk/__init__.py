@@ -52,6 +52,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
         Provider,
         Voodoohop_Flux1Schnell,
     )
+    from .queue_status import QueueStatus
+    from .quota import ZeroGPUQuota
     from .resources.images import GenerationResult
     from .spaces import Space
 
@@ -88,6 +90,7 @@ _LOCATIONS: dict[str, str] = {
     "ProtocolError": ".errors",
     "Provider": ".providers",
     "QueueFullError": ".errors",
+    "QueueStatus": ".queue_status",
     "QuotaExceededError": ".errors",
     "RateLimitError": ".errors",
     "Reasoning": ".events",
@@ -101,6 +104,7 @@ _LOCATIONS: dict[str, str] = {
     "SpaceTimeoutError": ".errors",
     "Timeout": ".config",
     "Voodoohop_Flux1Schnell": ".providers",
+    "ZeroGPUQuota": ".quota",
 }
 
 
@@ -152,6 +156,7 @@ __all__ = [
     "ProtocolError",
     "Provider",
     "QueueFullError",
+    "QueueStatus",
     "QuotaExceededError",
     "RateLimitError",
     "Reasoning",
@@ -165,5 +170,6 @@ __all__ = [
     "SpaceTimeoutError",
     "Timeout",
     "Voodoohop_Flux1Schnell",
+    "ZeroGPUQuota",
     "__version__",
 ]

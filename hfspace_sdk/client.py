@@ -15,6 +15,7 @@ from .runtime import RuntimeOwner
 
 if TYPE_CHECKING:
     from .providers.registry import ProviderChoice
+    from .quota import ZeroGPUQuota
     from .resources.chat import Chat
     from .resources.images import Images
     from .spaces import Space, SpaceHandles
@@ -90,6 +91,25 @@ class Client(RuntimeOwner):
 
         plan = resolve_provider(provider).prepare(model, as_messages(messages), **params)
         return start_plan(self._runtime, plan)
+
+    def zerogpu_quota(self) -> ZeroGPUQuota:
+        """The ZeroGPU time left to the HF token's account (``GET {hub}/api/spaces/zero-gpu/quota``).
+
+        Check it before a long generation: a job that runs out of quota fails with
+        :class:`~hfspace_sdk.QuotaExceededError` after waiting in the queue. The token goes to
+        the hub only; retried on transient failures, within the client's timeouts.
+
+        Raises:
+            MissingAuthError: no HF token (nothing is sent), or the hub refused it.
+            ProtocolError: the hub's answer is not a quota (the message names what is wrong).
+            ResponseStatusError, SpaceConnectionError, SpaceTimeoutError: the hub kept failing.
+        """
+        from .quota import fetch_zerogpu_quota
+
+        runtime = self._runtime
+        return fetch_zerogpu_quota(
+            runtime.http, runtime.settings, sleep=runtime.settings.retry_sleep
+        )
 
     def download(self, url: str) -> bytes:
         """Fetch an image URL (size-capped, content-checked, no credentials sent).

@@ -39,6 +39,7 @@ EXPECTED = [
     "ProtocolError",
     "Provider",
     "QueueFullError",
+    "QueueStatus",
     "QuotaExceededError",
     "RateLimitError",
     "Reasoning",
@@ -52,6 +53,7 @@ EXPECTED = [
     "SpaceTimeoutError",
     "Timeout",
     "Voodoohop_Flux1Schnell",
+    "ZeroGPUQuota",
     "__version__",
 ]
 

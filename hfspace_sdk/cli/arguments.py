@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_space_commands(commands: Any) -> None:
-    """``api`` and ``call``: any Gradio Space, by id or URL."""
+    """``api`` and ``call``: any Gradio Space, by id or URL; and ``quota``, the ZeroGPU quota."""
     api = commands.add_parser(
         "api",
         help="list the endpoints of any Gradio Space",
@@ -240,6 +240,16 @@ def _add_space_commands(commands: Any) -> None:
     )
     _add_global_options(call, where="after")
     call.set_defaults(command_name="call", command_parser=call)
+
+    quota = commands.add_parser(
+        "quota",
+        help="show the ZeroGPU quota left to your HF token (needs HF_TOKEN)",
+        description="Show your ZeroGPU quota in seconds: the base, what remains, when it "
+        "resets and the overquota used; warn on stderr when less than 10 %% remains.",
+    )
+    quota.add_argument("--json", action="store_true", help="print one JSON object instead")
+    _add_global_options(quota, where="after")
+    quota.set_defaults(command_name="quota", command_parser=quota)
 
 
 def parse_arguments(argv: Optional[Sequence[str]]) -> argparse.Namespace:

@@ -16,11 +16,7 @@ from typing import Any, Optional
 from ..client import Client
 from ..completions import ChatCompletion
 from ..config import SPACE_URLS_ENV, parse_space_urls
-from ..errors import (
-    HFSpaceError,
-    InvalidArgumentError,
-    ResponseError,
-)
+from ..errors import HFSpaceError, InvalidArgumentError, ResponseError
 from ..events import Event, ImagePreview, ImageResponse, Reasoning
 from ..images import file_name_for, save_image_bytes
 from ..providers import Provider
@@ -39,6 +35,7 @@ from .constants import (
     PROG,
 )
 from .output import OutputError, StatusLine, emit, report_error, say
+from .quota_command import quota_command
 from .space_commands import api_command, call_command
 
 
@@ -358,6 +355,10 @@ def _cmd_call(args: argparse.Namespace) -> int:
         return call_command(args, client, _status_line(args))
 
 
+def _cmd_quota(args: argparse.Namespace) -> int:
+    return quota_command(args, _client(args))
+
+
 _COMMANDS = {
     "generate": _cmd_generate,
     "chat": _cmd_chat,
@@ -365,6 +366,7 @@ _COMMANDS = {
     "demo": _cmd_demo,
     "api": _cmd_api,
     "call": _cmd_call,
+    "quota": _cmd_quota,
 }
 
 

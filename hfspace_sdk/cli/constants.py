@@ -24,15 +24,15 @@ Global options may come before or after the command:
 
 _EPILOG = """\
 environment:
-  HF_TOKEN             an HF access token (raises your ZeroGPU quota)
+  HF_TOKEN             an HF access token (raises your ZeroGPU quota; needed by quota)
   HF_ENDPOINT          the hub that issues ZeroGPU tokens (default https://huggingface.co)
   HFSPACE_SPACE_URLS   Space URL overrides: owner/name=URL,owner/name=URL
                        (--space-url adds to and overrides these)
 
 exit codes:
   0    success
-  1    the generation failed (Space error, network, timeout, quota) or the image
-       could not be saved
+  1    the generation or quota request failed (Space error, network, timeout,
+       quota, refused token) or the image could not be saved
   2    usage: bad options, or input rejected before anything is sent (unknown model
        or provider, bad size or aspect ratio, missing output directory, not an image)
   130  interrupted (Ctrl-C)
@@ -44,6 +44,7 @@ examples:
   hfspace models
   hfspace api owner/name             (the endpoints of any Gradio Space)
   hfspace call owner/name /infer prompt="a fox" width=512 -o out/
+  hfspace quota                      (ZeroGPU seconds left; --json for scripts)
   hfspace demo -o demo.webp          (offline: needs pip install 'hfspace_sdk[testing]')
 """
 

@@ -22,6 +22,7 @@ from ..gradio.space import GradioApp
 from ..gradio.values import bind_arguments
 from ..http import read_json
 from ..jobs import Job
+from ..queue_status import QueueStatus, parse_queue_status
 from ..runtime import Runtime
 from .calls import SpaceCall
 from .inputs import prepare_inputs
@@ -147,6 +148,28 @@ class Space:
                 exc,
             )
             return None
+
+    def queue_status(self) -> QueueStatus:
+        """How many jobs the Space's queue holds now, and its wait estimate (``/queue/status``).
+
+        Ask before submitting to a busy Space. Read fresh each time (retried on transient
+        failures, within the client's timeouts).
+
+        Raises:
+            ProtocolError: ``/config`` is not a Gradio config, or the answer is no queue status.
+            ResponseStatusError, SpaceConnectionError, SpaceTimeoutError: the Space kept failing.
+        """
+        app, settings = self._app, self._runtime.settings
+        scope = CancelScope(settings.timeout.total)
+        url = app.api_url("/queue/status", scope)
+        response = call_with_retries(
+            lambda: app.http.request("GET", url, space=app.space_id, scope=scope),
+            what=f"the queue status of {app.space_id}",
+            sleep=settings.retry_sleep,
+            scope=scope,
+        )
+        answer = read_json(response, space=app.space_id, what="/queue/status")
+        return parse_queue_status(answer, space=app.space_id)
 
     # --- calls ------------------------------------------------------------------------------
 

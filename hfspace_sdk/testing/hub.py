@@ -1,12 +1,15 @@
-"""A fake Hugging Face hub for the ZeroGPU token flow (standard library only).
+"""A fake Hugging Face hub for the ZeroGPU token flow and quota (standard library only).
 
-It answers the two requests g4f-style clients make to huggingface.co:
+It answers the requests g4f-style clients (and ``client.zerogpu_quota()``) make to
+huggingface.co:
 
 * ``GET /api/spaces/{owner}/{name}/jwt?expiration=...&include_pro_status=true`` -> ``200
   {"token": ..., "exp": ...}`` when the request carries ``Authorization: Bearer ...`` or a
   ``Cookie`` header, else ``401 {"error": "Invalid credentials in Authorization header"}``;
 * ``GET /spaces/{owner}/{name}`` -> an HTML page whose attribute-encoded JSON contains
-  ``&quot;token&quot;:&quot;...&quot;`` and ``&quot;sessionUuid&quot;:&quot;...&quot;``.
+  ``&quot;token&quot;:&quot;...&quot;`` and ``&quot;sessionUuid&quot;:&quot;...&quot;``;
+* ``GET /api/spaces/zero-gpu/quota`` -> ``200`` with :attr:`FakeHub.quota` as JSON when the
+  request carries a bearer token, else ``401`` (as the hub answers).
 
 Everything else is ``404`` JSON. Every request is recorded, and transient failures can be
 scheduled with :meth:`FakeHub.fail_next` / :meth:`FakeHub.fail_always`.
@@ -32,6 +35,14 @@ _HOST = "127.0.0.1"
 _JWT_PATH = re.compile(r"^/api/spaces/([^/]+)/([^/]+)/jwt/?$")
 _PAGE_PATH = re.compile(r"^/spaces/([^/]+)/([^/]+)/?$")
 _JWT_LIFETIME = 600
+_QUOTA_PATH = "/api/spaces/zero-gpu/quota"
+#: The quota the fake hub reports unless told otherwise (the hub's example answer).
+DEFAULT_QUOTA: Mapping[str, object] = {
+    "base": 2400,
+    "current": 1810,
+    "resetsAt": "2026-12-06T00:00:00.000Z",
+    "overquotaUsed": 0,
+}
 
 
 @dataclass(frozen=True)
@@ -70,11 +81,20 @@ class HubFailure:
 class FakeHub:
     """State of a running fake hub: its URL, recorded requests and scheduled failures."""
 
-    def __init__(self, *, jwt_token: str, page_token: str, session_uuid: str) -> None:
+    def __init__(
+        self,
+        *,
+        jwt_token: str,
+        page_token: str,
+        session_uuid: str,
+        quota: Optional[Mapping[str, object]] = None,
+    ) -> None:
         self.url = ""
         self.jwt_token = jwt_token
         self.page_token = page_token
         self.session_uuid = session_uuid
+        #: The JSON answered to an authorized quota request; assign another to change it.
+        self.quota: Mapping[str, object] = dict(DEFAULT_QUOTA if quota is None else quota)
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._pending: list[HubFailure] = []
@@ -187,6 +207,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(failure.status, failure.body, content_type, failure.headers)
             return
         if self.command in ("GET", "HEAD"):
+            if split.path.rstrip("/") == _QUOTA_PATH:
+                self._quota(recorded)
+                return
             match = _JWT_PATH.match(split.path)
             if match:
                 self._jwt(recorded)
@@ -207,6 +230,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         exp = int(time.time()) + _JWT_LIFETIME
         self._send(200, json.dumps({"token": hub.jwt_token, "exp": exp}))
+
+    def _quota(self, request: RecordedRequest) -> None:
+        auth = request.header("Authorization") or ""
+        if not (auth.lower().startswith("bearer ") and auth[7:].strip()):
+            self._send(401, json.dumps({"error": "Invalid credentials in Authorization header"}))
+            return
+        self._send(200, json.dumps(dict(self.server.hub.quota)))
 
     def do_GET(self) -> None:
         """GET: hub routes."""
@@ -236,13 +266,17 @@ def serve_hub(
     jwt_token: str = "fake-zerogpu-jwt",
     page_token: str = "page-token",
     session_uuid: str = "page-session-uuid",
+    quota: Optional[Mapping[str, object]] = None,
     port: int = 0,
 ) -> Iterator[FakeHub]:
     """Run a fake hub on ``127.0.0.1`` (a free port unless ``port`` is given) in a thread.
 
-    Yields the :class:`FakeHub`; the server is shut down and its thread joined on exit.
+    ``quota`` is the JSON the quota route answers (default :data:`DEFAULT_QUOTA`). Yields the
+    :class:`FakeHub`; the server is shut down and its thread joined on exit.
     """
-    hub = FakeHub(jwt_token=jwt_token, page_token=page_token, session_uuid=session_uuid)
+    hub = FakeHub(
+        jwt_token=jwt_token, page_token=page_token, session_uuid=session_uuid, quota=quota
+    )
     httpd = _HubServer((_HOST, port), hub)
     hub.url = f"http://{_HOST}:{httpd.server_address[1]}"
     thread = threading.Thread(
