@@ -294,6 +294,19 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
     return seconds if 0 <= seconds < float("inf") else None
 
 
+def _traceback_summary(text: str) -> Optional[str]:
+    """The exception line of a Python traceback, else None.
+
+    Gradio 5 answers a server error (such as ``/call/<name>`` for a name it does not have) with
+    the whole traceback as its text/plain 500 body; the last unindented line says what failed,
+    the rest only shows the Space's source paths.
+    """
+    if not text.startswith("Traceback (most recent call last):"):
+        return None
+    last = text.rstrip().splitlines()[-1]
+    return last if last[:1].strip() and not last.startswith("Traceback") else None
+
+
 def _message_from_body(content_type: str, body: Any) -> Optional[str]:
     if isinstance(body, Mapping):
         for key in ("error", "detail", "message"):
@@ -307,6 +320,7 @@ def _message_from_body(content_type: str, body: Any) -> Optional[str]:
         text = body.strip()
         if content_type.startswith("text/html") or text.lower().startswith(("<!doctype", "<html")):
             return "HTML content"
+        text = _traceback_summary(text) or text
         return clean_message(text)[:500] or None
     return None
 

@@ -37,5 +37,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session", params=GRADIO_BUILDS)
 def gradio_build(request: pytest.FixtureRequest) -> str:
-    """Which Gradio the look-alike Spaces run: the current one, or 4.44 (no API prefix)."""
+    """Which Gradio the look-alike Spaces run: the current one, 5.50, or 4.44 (no API prefix)."""
     return str(request.param)

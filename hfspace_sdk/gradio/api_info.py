@@ -5,11 +5,13 @@ defaults) but gives no ``fn_index``; ``/config`` numbers the functions and lists
 components but names no parameter. :func:`describe_endpoints` joins the two. Pure: decoded JSON
 in, frozen values out; nothing here does I/O.
 
-Facts measured on Gradio 4.44.1 and 6.31.0 (the look-alikes): both serve
-``/info?all_endpoints=true``, which adds the undocumented functions (``show_api=False`` on 4.x,
-``api_visibility="undocumented"`` on 6.x) and leaves out the private ones (``api_name=False``;
-6.x ``"private"``). Both leave out of ``parameters`` and ``returns`` the components whose
-``skip_api`` is set (``gr.State``), which still take a slot in the function's data.
+Facts measured on Gradio 4.44.1, 5.50.0 and 6.31.0 (the look-alikes): all serve
+``/info?all_endpoints=true``, which adds the undocumented functions (``show_api=False`` on 4.x
+and 5.x, ``api_visibility="undocumented"`` on 6.x) and leaves out the private ones
+(``api_name=False``; 6.x ``"private"``). All leave out of ``parameters`` and ``returns`` the
+components whose ``skip_api`` is set (``gr.State``), which still take a slot in the function's
+data. Gradio 5.x names an ``Image`` input's ``python_type`` by its FileData fields
+(``"dict(path: str | None ...)"``), the others ``"filepath"``.
 """
 
 from __future__ import annotations

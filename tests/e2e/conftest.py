@@ -1,8 +1,9 @@
-"""Real Gradio look-alike Spaces for end-to-end tests, on the current Gradio and on 4.44.
+"""Real Gradio look-alike Spaces for end-to-end tests, on the current Gradio, 5.50 and 4.44.
 
 Every look-alike runs in a subprocess on 127.0.0.1, started once per session and per Gradio
-build, and stopped by PID. Set ``HFSPACE_GRADIO4_PYTHON`` to an interpreter with gradio 4.44
-(``.ci/run`` does) to run the whole suite against both the prefixed and unprefixed APIs.
+build, and stopped by PID. Set ``HFSPACE_GRADIO4_PYTHON`` and ``HFSPACE_GRADIO5_PYTHON`` to
+interpreters with gradio 4.44 and 5.50 (``.ci/run`` does) to run the whole suite against the
+unprefixed 4.x API and the prefixed 5.x API too.
 """
 
 from __future__ import annotations
@@ -59,5 +60,6 @@ def options(lookalikes: Mapping[str, str], hub: FakeHub) -> dict[str, Any]:
 
 
 @pytest.fixture
-def is_gradio4(gradio_build: str) -> bool:
-    return gradio_build == "gradio-4.44"
+def before_gradio6(gradio_build: str) -> bool:
+    """Whether the look-alikes run a Gradio before 6.0 (4.44 or 5.50)."""
+    return gradio_build in {"gradio-4.44", "gradio-5.50"}

@@ -1,8 +1,9 @@
 """Fixtures for the look-alike kit's tests.
 
 One server process (every look-alike and variant) is started per interpreter and shared by the
-whole session: this interpreter's gradio and, when ``HFSPACE_LOOKALIKE_PYTHON`` names another
-interpreter (e.g. a gradio 4.44 venv), that one too.
+whole session: this interpreter's gradio and the other ones named by ``HFSPACE_LOOKALIKE_PYTHON``
+(e.g. a gradio 4.44 venv), ``HFSPACE_GRADIO4_PYTHON`` and ``HFSPACE_GRADIO5_PYTHON`` (the
+gradio 4.44 and 5.50 venvs ``.ci/run`` builds); each gradio version once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from gradio_builds import OTHER_BUILDS
 from lookalike_wire import Space, load_space
 
 from hfspace_sdk.testing import LOOKALIKE_NAMES, serve_spaces
@@ -42,18 +44,23 @@ def _gradio_version(python: str) -> str | None:
     return probe.stdout.strip() if probe.returncode == 0 else None
 
 
+#: The interpreter named for these tests (and the look-alike launcher's default): ``target_python``.
+NAMED = os.environ.get("HFSPACE_LOOKALIKE_PYTHON", "")
+
+
 def lookalike_interpreters() -> list[tuple[str, str]]:
     """(pytest id, interpreter) for every interpreter whose gradio the tests should cover."""
+    others = [NAMED, *(os.environ.get(variable, "") for variable in OTHER_BUILDS.values())]
     candidates = [sys.executable]
-    other = os.environ.get("HFSPACE_LOOKALIKE_PYTHON")
-    if other and not _same_interpreter(other):
-        candidates.append(other)
+    for python in filter(None, others):
+        if not any(os.path.abspath(python) == os.path.abspath(c) for c in candidates):
+            candidates.append(python)
     found: list[tuple[str, str]] = []
     for python in candidates:
         version = _gradio_version(python)
-        if version is not None:
-            found.append((f"gradio-{version}", python))
-    return found
+        if version is not None and version not in {v for v, _ in found}:
+            found.append((version, python))
+    return [(f"gradio-{version}", python) for version, python in found]
 
 
 INTERPRETERS = lookalike_interpreters()
@@ -75,7 +82,10 @@ def target_python() -> str:
     this one (tests of server options that do not depend on the gradio version)."""
     if not INTERPRETERS:
         pytest.skip("no interpreter with gradio")
-    return INTERPRETERS[-1][1]
+    for _, python in INTERPRETERS:
+        if NAMED and os.path.abspath(python) == os.path.abspath(NAMED):
+            return python
+    return INTERPRETERS[0][1]
 
 
 @pytest.fixture(scope="session")

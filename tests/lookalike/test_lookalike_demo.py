@@ -26,6 +26,7 @@ from lookalike_wire import (
 )
 from PIL import Image
 
+from hfspace_sdk.errors import error_for_status
 from hfspace_sdk.testing import DEMO_ERROR, FAILURE_MESSAGES
 
 pytestmark = pytest.mark.e2e
@@ -107,19 +108,24 @@ def test_info_lists_the_public_endpoints(demo: Space) -> None:
     assert defaults[("/file_info", "file")] == (False, None)
     components = {p: spec["component"] for p, spec in params["/repeat"].items()}
     assert components == {"text": "Textbox", "times": "Slider", "shout": "Checkbox"}
-    assert params["/mirror"]["image"]["python_type"]["type"] == "filepath"
+    # gradio 5 describes an Image input by its FileData fields, the others as a file path.
+    image_type = params["/mirror"]["image"]["python_type"]["type"]
+    if demo.major == 5:
+        assert image_type.startswith("dict(path: str | None (Path to a local file), url: ")
+    else:
+        assert image_type == "filepath"
     assert params["/file_info"]["file"]["python_type"]["type"] == "filepath"
-    # gradio 6 types a Number with precision=0 as an integer, gradio 4 as a float.
+    # gradio 5 and 6 type a Number with precision=0 as an integer, gradio 4 as a float.
     seed_type = params["/analyze"]["seed"]["python_type"]["type"]
-    assert seed_type == ("int" if demo.major >= 6 else "float")
+    assert seed_type == ("int" if demo.major >= 5 else "float")
 
 
 def test_info_all_endpoints_adds_the_undocumented_one(demo: Space) -> None:
     every = requests.get(f"{demo.api}/info?all_endpoints=true", timeout=TIMEOUT).json()
     assert list(every["named_endpoints"]) == [f"/{name}" for name in [*PUBLIC, "reverse"]]
-    # gradio 6 reads any value of all_endpoints, even "false", as true.
+    # gradio 5 and 6 read any value of all_endpoints, even "false", as true.
     listed = requests.get(f"{demo.api}/info?all_endpoints=false", timeout=TIMEOUT).json()
-    assert ("/reverse" in listed["named_endpoints"]) is (demo.major >= 6)
+    assert ("/reverse" in listed["named_endpoints"]) is (demo.major >= 5)
 
 
 # --------------------------------------------------------------------------- the endpoints
@@ -211,11 +217,11 @@ def test_file_info_describes_the_uploaded_file(demo: Space) -> None:
     upload = upload_file(demo, "note.bin", payload, "application/octet-stream")
     (answer,) = _complete(call_api(demo, "file_info", [upload]))
     assert answer == f"note.bin: {len(payload)} bytes, sha256 {hashlib.sha256(payload).hexdigest()}"
-    # The least FileData an input takes: path and meta; gradio 6 refuses a path alone.
+    # The least FileData an input takes: path and meta; gradio 5 and 6 refuse a path alone.
     minimal = {"path": upload["path"], "meta": {"_type": "gradio.FileData"}}
     assert _complete(call_api(demo, "file_info", [minimal])) == [answer]
     name, _ = call_api(demo, "file_info", [{"path": upload["path"]}])[-1]
-    assert name == ("error" if demo.major >= 6 else "complete")
+    assert name == ("error" if demo.major >= 5 else "complete")
 
 
 def test_fail_raises_its_error(demo: Space) -> None:
@@ -240,7 +246,10 @@ def test_undocumented_endpoint_is_callable(demo: Space) -> None:
 
 
 def test_private_endpoint(demo: Space) -> None:
-    """Only the queue runs it by number on gradio 4; gradio 6 also runs ``/call/false``."""
+    """Only the queue runs it by number on gradio 4 and 5; gradio 6 also runs ``/call/false``.
+
+    Gradio 4 answers ``/call/false`` with a bare 500, gradio 5 with the whole traceback.
+    """
     assert completed(queue_call(demo, PRIVATE_FN, 30, []))["output"]["data"] == [""]
     response = requests.post(f"{demo.api}/call/false", json={"data": []}, timeout=TIMEOUT)
     if demo.major >= 6:
@@ -248,7 +257,19 @@ def test_private_endpoint(demo: Space) -> None:
         assert _complete(call_api(demo, "false", [])) == [""]
     else:
         assert response.status_code == 500  # no such api_name
-        assert response.text == "Internal Server Error"
+        if demo.major >= 5:
+            assert response.text.startswith("Traceback (most recent call last):\n")
+            assert response.text.rstrip().endswith(
+                "FnIndexInferError: Could not infer function index for API name: false"
+            )
+            content_type = response.headers["content-type"]
+            error = error_for_status(500, content_type=content_type, body=response.text)
+            assert str(error) == (
+                "Response 500: gradio.route_utils.FnIndexInferError:"
+                " Could not infer function index for API name: false"
+            )
+        else:
+            assert response.text == "Internal Server Error"
 
 
 # --------------------------------------------------------------------------- wrong calls

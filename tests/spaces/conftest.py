@@ -1,8 +1,9 @@
-"""The ``demo`` look-alike Space for the generic-client tests, on the current Gradio and 4.44.
+"""The ``demo`` look-alike Space for the generic-client tests, on the current Gradio, 5.50 and 4.44.
 
 It runs in a subprocess on 127.0.0.1, started once per session and Gradio build, and is stopped
-by PID (see :func:`hfspace_sdk.testing.serve_space`). Set ``HFSPACE_GRADIO4_PYTHON`` to an
-interpreter with gradio 4.44 (``.ci/run`` does) to cover Gradio's unprefixed 4.x API too.
+by PID (see :func:`hfspace_sdk.testing.serve_space`). Set ``HFSPACE_GRADIO4_PYTHON`` and
+``HFSPACE_GRADIO5_PYTHON`` to interpreters with gradio 4.44 and 5.50 (``.ci/run`` does) to cover
+Gradio's unprefixed 4.x API and the 5.x API too.
 """
 
 from __future__ import annotations

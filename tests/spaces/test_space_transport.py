@@ -50,7 +50,7 @@ def client() -> Iterator[Client]:
 
 def serve_demo(mocked: responses.RequestsMock, *, version: str = "6", info: Any = None) -> str:
     """/config and /info of the demo Space; the API prefix."""
-    prefix = P if version == "6" else ""
+    prefix = "" if version == "4" else P
     mocked.get(f"{BASE}/config", json=recorded(f"demo_config_{version}"))
     if info is None:
         mocked.get(f"{BASE}{prefix}/info", json=recorded(f"demo_info_{version}"))
@@ -134,7 +134,7 @@ def test_a_bad_space_reference_is_refused(client, bad) -> None:
         client.space(bad)
 
 
-@pytest.mark.parametrize("version", ["4", "6"])
+@pytest.mark.parametrize("version", ["4", "5", "6"])
 def test_the_description_is_read_once_with_hidden_endpoints(mocked, client, version) -> None:
     prefix = serve_demo(mocked, version=version)
     space = client.space(SPACE)
@@ -156,7 +156,7 @@ def test_an_unknown_endpoint_lists_the_documented_ones(mocked, client) -> None:
 # --- calls --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("version", ["4", "6"])
+@pytest.mark.parametrize("version", ["4", "5", "6"])
 def test_predict_joins_the_queue_with_the_functions_numbers(mocked, client, version) -> None:
     prefix = serve_demo(mocked, version=version)
     serve_job(mocked, completed("HI HI HI"), prefix=prefix)

@@ -247,6 +247,39 @@ def test_doctype_body_is_html_whatever_the_content_type():
     assert str(error) == "Response 502: HTML content"
 
 
+GRADIO5_TRACEBACK = """Traceback (most recent call last):
+  File "/venv/lib/python3.11/site-packages/starlette/middleware/errors.py", line 164, in __call__
+    await self.app(scope, receive, _send)
+  File "/venv/lib/python3.11/site-packages/gradio/route_utils.py", line 257, in get_fn
+    raise FnIndexInferError(
+gradio.route_utils.FnIndexInferError: Could not infer function index for API name: false
+"""
+
+
+def test_500_traceback_body_says_only_its_exception_line():
+    """Gradio 5's 500 bodies are whole tracebacks (text/plain): only the last line is kept."""
+    error = error_for_status(500, content_type="text/plain; charset=utf-8", body=GRADIO5_TRACEBACK)
+    assert type(error) is ResponseStatusError
+    assert str(error) == (
+        "Response 500: gradio.route_utils.FnIndexInferError:"
+        " Could not infer function index for API name: false"
+    )
+    assert error.body == GRADIO5_TRACEBACK
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Traceback (most recent call last):\n",  # cut short: nothing but the header
+        'Traceback (most recent call last):\n  File "/app.py", line 3, in f\n    g()',  # cut short
+    ],
+)
+def test_cut_traceback_body_is_kept_whole(body):
+    assert str(error_for_status(500, content_type="text/plain", body=body)) == (
+        f"Response 500: {' '.join(body.split())}"
+    )
+
+
 def test_json_error_field_is_the_message_without_sign_up_link():
     body = {"error": "GPU task aborted" + SIGN_UP_TAIL}
     error = error_for_status(500, content_type="application/json", body=body)
