@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import responses
 from gradio_builds import python_for
-from space_support import DEMO_ID
+from space_support import DEMO_ID, STUB_BASE, STUB_HUB
 
+from hfspace_sdk import Client
 from hfspace_sdk.testing import serve_space
 
 
@@ -36,3 +38,19 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def demo_options(demo_space: str) -> dict[str, Any]:
     """Client options that send the demo's Space id to the running demo."""
     return {"space_urls": {DEMO_ID: demo_space}, "timeout": 60}
+
+
+@pytest.fixture
+def mocked() -> Iterator[responses.RequestsMock]:
+    """``responses`` for the stub tests (a test names the routes it needs)."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def client() -> Iterator[Client]:
+    """A client sending the demo's Space id to the stub (end-to-end modules define their own)."""
+    with Client(
+        space_urls={DEMO_ID: STUB_BASE}, hub_url=STUB_HUB, timeout=30, retry_sleep=lambda _: None
+    ) as built:
+        yield built

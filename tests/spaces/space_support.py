@@ -8,6 +8,9 @@ from typing import Any
 
 #: The Space id the ``demo`` look-alike impersonates.
 DEMO_ID = "hfspace-sdk/demo"
+#: Where the ``responses`` tests send the demo Space's requests, and the hub's.
+STUB_BASE = "http://space.test"
+STUB_HUB = "http://hub.test"
 RECORDED = Path(__file__).resolve().parent / "recorded"
 
 

@@ -3,31 +3,15 @@ route under the Space's API prefix, fresh answers, retries and errors."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import responses
-from space_support import recorded
+from space_support import DEMO_ID, STUB_BASE, recorded
 
 from hfspace_sdk import Client, ProtocolError, QueueStatus, ResponseStatusError
 
-BASE = "http://space.test"
-SPACE = "hfspace-sdk/demo"
+BASE = STUB_BASE
+SPACE = DEMO_ID
 IDLE = {"msg": "estimation", "event_id": None, "rank": None, "queue_size": 0, "rank_eta": None}
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def client() -> Iterator[Client]:
-    with Client(
-        space_urls={SPACE: BASE}, hub_url="http://hub.test", timeout=30, retry_sleep=lambda _: None
-    ) as built:
-        yield built
 
 
 @pytest.mark.parametrize(("version", "prefix"), [("6", "/gradio_api"), ("4", "")])

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import responses
 from gradio_answers import queue_stream
-from space_support import recorded
+from space_support import DEMO_ID, STUB_BASE, STUB_HUB, recorded
 
 from hfspace_sdk import (
     Client,
@@ -25,27 +24,13 @@ from hfspace_sdk import (
     SpaceError,
 )
 
-BASE = "http://space.test"
+BASE = STUB_BASE
 OTHER = "http://other.test"
-HUB = "http://hub.test"
-SPACE = "hfspace-sdk/demo"
+HUB = STUB_HUB
+SPACE = DEMO_ID
 P = "/gradio_api"
 E = "0123456789abcdef0123456789abcdef"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
-def client() -> Iterator[Client]:
-    with Client(
-        space_urls={SPACE: BASE}, hub_url=HUB, timeout=30, retry_sleep=lambda _: None
-    ) as built:
-        yield built
 
 
 def serve_demo(mocked: responses.RequestsMock, *, version: str = "6", info: Any = None) -> str:
