@@ -15,7 +15,7 @@ from ..errors import SpaceSchemaError
 from .app_config import AppFunction, SpaceInfo
 from .space import GradioApp
 
-__all__ = ["G4FNumbers", "find_function", "resolve_function"]
+__all__ = ["G4FNumbers", "find_function", "quoted_names", "resolve_function"]
 
 #: g4f's hard-coded ``(fn_index, trigger_id)`` of a function, the fallback for unnamed configs.
 G4FNumbers = tuple[int, int]
@@ -73,12 +73,15 @@ def resolve_function(
     return find_function(app.info(scope), app.space_id, api_name, inputs=inputs, fallback=fallback)
 
 
+def quoted_names(names: list[str], *, limit: int = _LISTED) -> str:
+    """``names`` for an error message: the first ``limit``, then how many more there are."""
+    shown = ", ".join(names[:limit])
+    return f"{shown} and {len(names) - limit} more" if len(names) > limit else shown
+
+
 def _names(info: SpaceInfo) -> str:
     names = [f"/{f.api_name}" for f in info.functions if f.api_name is not None]
-    if not names:
-        return "no named endpoint"
-    shown = ", ".join(names[:_LISTED])
-    return f"{shown} and {len(names) - _LISTED} more" if len(names) > _LISTED else shown
+    return quoted_names(names) if names else "no named endpoint"
 
 
 def _labels(function: AppFunction) -> str:

@@ -16,8 +16,7 @@ from typing import Any, Callable, ClassVar, Optional
 
 from ..cancel import CancelScope
 from ..errors import InvalidArgumentError, ModelNotSupportedError
-from ..events import Event, ImageResponse, Reasoning
-from ..gradio.messages import Log, Progress, TransportEvent
+from ..events import Event, ImageResponse
 from ..jobs import Job
 from ..params import check_model
 from ..runtime import Runtime, RuntimeOwner
@@ -29,7 +28,6 @@ __all__ = [
     "iterate_job",
     "reject_unknown",
     "start_plan",
-    "status_for",
 ]
 
 logger = logging.getLogger(__name__)
@@ -74,23 +72,6 @@ def reject_unknown(provider: str, unknown: Mapping[str, Any], accepted: Callable
         raise InvalidArgumentError(
             f"{provider} does not take {', '.join(names)}; it takes {', '.join(parameters)}"
         )
-
-
-def status_for(event: TransportEvent) -> Optional[Reasoning]:
-    """g4f's status line for a Space's log or progress message, None for other events."""
-    if isinstance(event, Log):
-        return Reasoning(status=event.message)
-    if isinstance(event, Progress):
-        unit = event.units[0] if event.units else None
-        if unit is None or unit.index is None or unit.length is None:
-            return Reasoning(status="Generating")
-        counter = f"{unit.index}/{unit.length}"
-        return Reasoning(
-            status=f"{unit.desc} {counter}" if unit.desc else counter,
-            progress=unit.index,
-            total=unit.length,
-        )
-    return None
 
 
 def start_plan(runtime: Runtime, plan: Plan) -> Job:

@@ -14,6 +14,7 @@ from ..gradio.files import output_url
 from ..gradio.messages import Completed, Generating
 from ..gradio.protocol import run_job
 from ..gradio.queue_api import QUEUE, QueuedCall
+from ..gradio.statuses import status_for
 from ..params import (
     image_prompt,
     size_for,
@@ -25,7 +26,7 @@ from ..params import (
 )
 from ..runtime import Runtime
 from ..zerogpu import ANONYMOUS_TOKEN
-from .base import Plan, Provider, SpacePlan, reject_unknown, status_for
+from .base import Plan, Provider, SpacePlan, reject_unknown
 from .zerogpu_access import ZeroGPUAccess
 
 __all__ = ["BlackForestLabs_Flux1Dev", "FluxDev"]

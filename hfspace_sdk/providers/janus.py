@@ -16,6 +16,7 @@ from ..gradio.files import output_url, upload_files
 from ..gradio.messages import Completed, Heartbeat
 from ..gradio.protocol import run_job
 from ..gradio.queue_api import QUEUE, QueuedCall
+from ..gradio.statuses import status_for
 from ..media import MediaFile, media_from_messages
 from ..params import (
     check_model,
@@ -29,7 +30,7 @@ from ..params import (
 )
 from ..runtime import Runtime
 from ..zerogpu import ANONYMOUS_TOKEN
-from .base import Plan, Provider, SpacePlan, reject_unknown, status_for
+from .base import Plan, Provider, SpacePlan, reject_unknown
 from .zerogpu_access import ZeroGPUAccess
 
 __all__ = ["DeepseekAI_JanusPro7b", "JanusPlan"]

@@ -16,12 +16,12 @@ from typing import Any, Optional
 
 from ..cancel import CancelScope
 from ..errors import ProtocolError
-from ..events import Reasoning
 from ..gradio.api_info import Endpoint
 from ..gradio.files import output_url
-from ..gradio.messages import Completed, Estimation, Generating, Started, TransportEvent
+from ..gradio.messages import Completed, Generating
 from ..gradio.protocol import GradioProtocol, run_job
 from ..gradio.space import GradioApp
+from ..gradio.statuses import status_of
 from ..gradio.values import (
     FileFactory,
     assemble_payload,
@@ -32,25 +32,7 @@ from ..gradio.values import (
 from ..runtime import Runtime
 from .inputs import PreparedInputs
 
-__all__ = ["SpaceCall", "status_of"]
-
-
-def status_of(event: TransportEvent) -> Optional[Reasoning]:
-    """The status to show for a transport event (None for data and heartbeats)."""
-    if isinstance(event, Estimation):
-        if event.rank is None:
-            return Reasoning(status="Waiting in the queue", eta=event.eta)
-        where = f"position {event.rank + 1}"
-        if event.queue_size:
-            where += f" of {event.queue_size}"
-        if event.eta is not None and event.eta >= 0.5:
-            where += f", about {event.eta:.0f} s"
-        return Reasoning(status=f"Waiting in the queue: {where}", rank=event.rank, eta=event.eta)
-    if isinstance(event, Started):
-        return Reasoning(status="Running", eta=event.eta)
-    from ..providers.base import status_for
-
-    return status_for(event)
+__all__ = ["SpaceCall"]
 
 
 def _file_factory(runtime: Runtime, space: GradioApp, scope: CancelScope) -> FileFactory:

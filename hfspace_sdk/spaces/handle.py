@@ -18,6 +18,7 @@ from ..cancel import CancelScope
 from ..config import check_http_url
 from ..errors import InvalidArgumentError, ProtocolError, ResponseStatusError
 from ..gradio.api_info import Endpoint, EndpointDescription, describe_endpoints, parse_api_info
+from ..gradio.endpoints import quoted_names
 from ..gradio.space import GradioApp
 from ..gradio.values import bind_arguments
 from ..http import read_json
@@ -226,9 +227,7 @@ def _listing(endpoints: list[Endpoint]) -> str:
     names = [e.api_name for e in endpoints if e.documented] or [e.api_name for e in endpoints]
     if not names:
         return "it has no named endpoint"
-    shown = ", ".join(names[:_LISTED])
-    more = f" and {len(names) - _LISTED} more" if len(names) > _LISTED else ""
-    return f"its endpoints are {shown}{more}"
+    return f"its endpoints are {quoted_names(names, limit=_LISTED)}"
 
 
 class SpaceHandles:
