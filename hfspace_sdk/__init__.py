@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
         ResponseStatusError,
         SpaceConnectionError,
         SpaceError,
+        SpaceNotRunningError,
         SpaceSchemaError,
         SpaceTimeoutError,
     )
@@ -100,6 +101,7 @@ _LOCATIONS: dict[str, str] = {
     "Space": ".spaces",
     "SpaceConnectionError": ".errors",
     "SpaceError": ".errors",
+    "SpaceNotRunningError": ".errors",
     "SpaceSchemaError": ".errors",
     "SpaceTimeoutError": ".errors",
     "Timeout": ".config",
@@ -166,6 +168,7 @@ __all__ = [
     "Space",
     "SpaceConnectionError",
     "SpaceError",
+    "SpaceNotRunningError",
     "SpaceSchemaError",
     "SpaceTimeoutError",
     "Timeout",

@@ -27,6 +27,7 @@ __all__ = [
     "ResponseStatusError",
     "SpaceConnectionError",
     "SpaceError",
+    "SpaceNotRunningError",
     "SpaceSchemaError",
     "SpaceTimeoutError",
     "error_for_status",
@@ -185,6 +186,20 @@ class SpaceTimeoutError(HFSpaceError, TimeoutError):
 
 class SpaceConnectionError(HFSpaceError, ConnectionError):
     """The Space or the hub could not be reached (refused, DNS failure, TLS failure, reset)."""
+
+
+class SpaceNotRunningError(HFSpaceError):
+    """The hub says the Space cannot run jobs now: paused, failed to build, crashed, deleted.
+
+    Raised at once (waiting would not help); the message says what the user can do.
+
+    Attributes:
+        stage: the Space's stage as the hub names it (``"PAUSED"``, ``"RUNTIME_ERROR"``, ...).
+    """
+
+    def __init__(self, message: str, *, space: Optional[str] = None, stage: str) -> None:
+        super().__init__(message, space=space)
+        self.stage = stage
 
 
 class JobCancelledError(HFSpaceError):

@@ -49,6 +49,7 @@ EXPECTED = [
     "Space",
     "SpaceConnectionError",
     "SpaceError",
+    "SpaceNotRunningError",
     "SpaceSchemaError",
     "SpaceTimeoutError",
     "Timeout",

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from .._retry import call_with_retries
 from ..cancel import CancelScope
-from ..errors import ProtocolError
+from ..errors import (
+    HFSpaceError,
+    ProtocolError,
+    ResponseStatusError,
+    SpaceConnectionError,
+    SpaceTimeoutError,
+)
 from ..http import HttpClient, read_json
 
 if TYPE_CHECKING:
@@ -65,18 +71,40 @@ class GradioApp:
     def _fetch_once(self, scope: Optional[CancelScope]) -> None:
         """Fetch ``/config`` for every job that needs it; wake them whatever the outcome."""
         try:
-            self._info = call_with_retries(
-                lambda: self._fetch_info(scope),
-                what=f"/config of {self.space_id}",
-                sleep=self._sleep,
-                scope=scope,
-            )
+            self._info = self._first_contact(scope or CancelScope(self.http.settings.timeout.total))
         finally:
             with self._lock:
                 self._fetching = False
                 waiters, self._waiters = self._waiters, []
             for waiter in waiters:
                 waiter.set()
+
+    def _first_contact(self, scope: CancelScope) -> SpaceInfo:
+        """``/config``, once the Space runs.
+
+        If ``/config`` keeps failing in a way a Space's stage explains, the hub is asked
+        whether the Space sleeps, builds, or is paused or broken (see
+        :func:`~hfspace_sdk.waking.wait_until_running`); after a wait for it to run,
+        ``/config`` gets its tries again.
+        """
+        try:
+            return self._config_with_retries(scope)
+        except HFSpaceError as failure:
+            if not _may_be_down(failure, scope):
+                raise
+            from ..waking import wait_until_running  # loaded only when a Space is in trouble
+
+            if not wait_until_running(self.http, self.space_id, self.base_url, scope, failure):
+                raise
+        return self._config_with_retries(scope)
+
+    def _config_with_retries(self, scope: CancelScope) -> SpaceInfo:
+        return call_with_retries(
+            lambda: self._fetch_info(scope),
+            what=f"/config of {self.space_id}",
+            sleep=self._sleep,
+            scope=scope,
+        )
 
     @staticmethod
     def _wait_for(woken: threading.Event, scope: Optional[CancelScope]) -> None:
@@ -116,6 +144,20 @@ class GradioApp:
 
     def __repr__(self) -> str:
         return f"GradioApp({self.space_id!r}, {self.base_url!r})"
+
+
+#: What a Space that sleeps, builds or crashed answers in place of its app (or the hub's proxy).
+_DOWN_STATUSES = frozenset({502, 503, 504})
+
+
+def _may_be_down(failure: HFSpaceError, scope: CancelScope) -> bool:
+    """True for a first-contact failure that a Space's stage may explain."""
+    if scope.cancelled:
+        return False  # the job's own cancel or deadline
+    if isinstance(failure, ResponseStatusError):
+        return failure.status_code in _DOWN_STATUSES
+    # ProtocolError: /config answered with a page rather than JSON
+    return isinstance(failure, (SpaceConnectionError, SpaceTimeoutError, ProtocolError))
 
 
 class SpaceDirectory:

@@ -24,6 +24,7 @@ from .catalog import LOOKALIKE_NAMES, LOOKALIKES, VARIANTS, space_urls_for
 from .failures import DEMO_ERROR, FAILURE_MESSAGES, FAILURE_MODES, FAILURE_TITLES, trigger_token
 from .hub import FakeHub, RecordedRequest, serve_hub
 from .launcher import PYTHON_ENV_VAR, LookalikeServer, SpaceUrls, serve_space, serve_spaces
+from .space_front import SPACE_STAGES, ScriptedSpace, SpaceFront, serve_space_front
 
 __all__ = [
     "DEMO_ERROR",
@@ -33,13 +34,17 @@ __all__ = [
     "LOOKALIKES",
     "LOOKALIKE_NAMES",
     "PYTHON_ENV_VAR",
+    "SPACE_STAGES",
     "VARIANTS",
     "FakeHub",
     "LookalikeServer",
     "RecordedRequest",
+    "ScriptedSpace",
+    "SpaceFront",
     "SpaceUrls",
     "serve_hub",
     "serve_space",
+    "serve_space_front",
     "serve_spaces",
     "space_urls_for",
     "trigger_token",

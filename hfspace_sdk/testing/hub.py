@@ -9,7 +9,10 @@ huggingface.co:
 * ``GET /spaces/{owner}/{name}`` -> an HTML page whose attribute-encoded JSON contains
   ``&quot;token&quot;:&quot;...&quot;`` and ``&quot;sessionUuid&quot;:&quot;...&quot;``;
 * ``GET /api/spaces/zero-gpu/quota`` -> ``200`` with :attr:`FakeHub.quota` as JSON when the
-  request carries a bearer token, else ``401`` (as the hub answers).
+  request carries a bearer token, else ``401`` (as the hub answers);
+* ``GET /api/spaces/{owner}/{name}/runtime`` -> ``200 {"stage": ...}`` for a Space added with
+  :meth:`FakeHub.add_space` (its stage as scripted: sleeping until woken, building for N
+  seconds, paused, crashed; see :mod:`hfspace_sdk.testing.space_front`), else ``404``.
 
 Everything else is ``404`` JSON. Every request is recorded, and transient failures can be
 scheduled with :meth:`FakeHub.fail_next` / :meth:`FakeHub.fail_always`.
@@ -29,6 +32,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Optional
 from urllib.parse import parse_qs, urlsplit
 
+from .space_front import ScriptedSpace
+
 __all__ = ["FakeHub", "HubFailure", "RecordedRequest", "serve_hub"]
 
 _HOST = "127.0.0.1"
@@ -36,6 +41,7 @@ _JWT_PATH = re.compile(r"^/api/spaces/([^/]+)/([^/]+)/jwt/?$")
 _PAGE_PATH = re.compile(r"^/spaces/([^/]+)/([^/]+)/?$")
 _JWT_LIFETIME = 600
 _QUOTA_PATH = "/api/spaces/zero-gpu/quota"
+_RUNTIME_PATH = re.compile(r"^/api/spaces/([^/]+)/([^/]+)/runtime/?$")
 #: The quota the fake hub reports unless told otherwise (the hub's example answer).
 DEFAULT_QUOTA: Mapping[str, object] = {
     "base": 2400,
@@ -99,6 +105,32 @@ class FakeHub:
         self._requests: list[RecordedRequest] = []
         self._pending: list[HubFailure] = []
         self._always: Optional[HubFailure] = None
+        self._spaces: dict[str, ScriptedSpace] = {}
+
+    def add_space(
+        self,
+        space_id: str,
+        stage: str = "RUNNING",
+        *,
+        start_seconds: float = 0.0,
+        build_seconds: float = 0.0,
+    ) -> ScriptedSpace:
+        """Script a Space's stage, as the runtime route reports it (and a front serves it).
+
+        ``SLEEPING`` lasts until the Space's page is visited, then it starts for
+        ``start_seconds``; ``BUILDING`` lasts ``build_seconds``; other stages until changed.
+        """
+        space = ScriptedSpace(
+            space_id, stage, start_seconds=start_seconds, build_seconds=build_seconds
+        )
+        with self._lock:
+            self._spaces[space_id.lower()] = space
+        return space
+
+    def scripted_space(self, space_id: str) -> Optional[ScriptedSpace]:
+        """The scripted Space with this id (any case), if one was added."""
+        with self._lock:
+            return self._spaces.get(space_id.lower())
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -214,6 +246,10 @@ class _Handler(BaseHTTPRequestHandler):
             if match:
                 self._jwt(recorded)
                 return
+            match = _RUNTIME_PATH.match(split.path)
+            if match:
+                self._runtime(f"{match.group(1)}/{match.group(2)}")
+                return
             match = _PAGE_PATH.match(split.path)
             if match:
                 space_id = f"{match.group(1)}/{match.group(2)}"
@@ -230,6 +266,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         exp = int(time.time()) + _JWT_LIFETIME
         self._send(200, json.dumps({"token": hub.jwt_token, "exp": exp}))
+
+    def _runtime(self, space_id: str) -> None:
+        space = self.server.hub.scripted_space(space_id)
+        if space is None:
+            self._send(404, json.dumps({"error": "Repository not found"}))
+            return
+        self._send(200, json.dumps(space.runtime()))
 
     def _quota(self, request: RecordedRequest) -> None:
         auth = request.header("Authorization") or ""

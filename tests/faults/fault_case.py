@@ -28,6 +28,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
+from urllib.parse import urlsplit
 
 import pytest
 from fault_scenarios import MARGIN, ROUTES, SCENARIOS, Scenario, normalize
@@ -96,16 +97,28 @@ def _info(exc: BaseException) -> ErrorInfo:
     return ErrorInfo(type(exc).__name__, str(exc), attrs)
 
 
-class _RetryCounter(logging.Handler):
-    """Counts ``call_with_retries``'s "Retrying ..." records (the tries of an unreachable host)."""
+class _SendCounter(logging.Handler):
+    """Counts the requests the SDK's HTTP client sent (its "METHOD URL" debug records), by route.
+
+    For scenarios without a server to count them (an unreachable host): every try, and every
+    question to the (equally unreachable) hub, is one record.
+    """
 
     def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.retries: list[str] = []
+        super().__init__(logging.DEBUG)
+        self.sent: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().startswith("Retrying"):
-            self.retries.append(record.getMessage())
+        if record.msg == "%s %s" and isinstance(record.args, tuple) and len(record.args) == 2:
+            self.sent.append(f"{record.args[0]} {record.args[1]}")
+
+    def by_route(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for line in self.sent:
+            method, url = line.split(" ", 1)
+            label = _route_label(method, urlsplit(url).path)
+            counts[label] = counts.get(label, 0) + 1
+        return counts
 
 
 def _fds() -> dict[int, str]:
@@ -130,9 +143,9 @@ class Case:
         self.scenario: Optional[Scenario] = None
         self.measured: Optional[Measured] = None
         self.finished = False
-        self._retry_counter = _RetryCounter()
-        self._retry_logger = logging.getLogger("hfspace_sdk._retry")
-        self._old_level = self._retry_logger.level
+        self._send_counter = _SendCounter()
+        self._http_logger = logging.getLogger("hfspace_sdk.http")
+        self._old_level = self._http_logger.level
         self._threads = set(threading.enumerate())
         self._fds = _fds()
 
@@ -145,11 +158,11 @@ class Case:
         self.measured = Measured(key=key, test=self.item.nodeid)
         self.item.config.stash[RESULTS].append(self.measured)
         self.item.config.stash[EXECUTED].add(key)
-        self._retry_logger.addHandler(self._retry_counter)
-        self._retry_logger.setLevel(logging.INFO)
+        self._http_logger.addHandler(self._send_counter)
+        self._http_logger.setLevel(logging.DEBUG)
         # Records carry the errors (and so their responses and connection pools): pytest's log
         # capture must not keep them, or the sockets would outlive close() because of the test.
-        self._retry_logger.propagate = False
+        self._http_logger.propagate = False
         return self.scenario
 
     def options(self, url: Optional[str] = None, **extra: Any) -> dict[str, Any]:
@@ -249,14 +262,7 @@ class Case:
         counts: dict[str, int] = {}
         assert self.server is not None
         for request in self.server.requests:
-            label = next(
-                (
-                    name
-                    for name, (method, pattern) in ROUTES.items()
-                    if method == request.method and _full(pattern, request.path)
-                ),
-                "other",
-            )
+            label = _route_label(request.method, request.path)
             counts[label] = counts.get(label, 0) + 1
         return counts
 
@@ -269,11 +275,8 @@ class Case:
             sent = self.sent()
             assert sent == expected, f"sent {sent}, declared {expected}: {self.server.log()}"
         else:
-            label = next(iter(expected), None)
-            tries = len(self._retry_counter.retries) + 1
-            assert label is None or tries == expected[label], (
-                f"{tries} tries, declared {expected}: {self._retry_counter.retries}"
-            )
+            sent = self._send_counter.by_route()
+            assert not expected or sent == expected, f"sent {sent}, declared {expected}: {self._send_counter.sent}"
 
     def check_leaks(self) -> None:
         """Threads, then sockets, then file descriptors; each a separate, named failure."""
@@ -337,9 +340,9 @@ class Case:
         ]
 
     def close(self) -> None:
-        self._retry_logger.removeHandler(self._retry_counter)
-        self._retry_logger.setLevel(self._old_level)
-        self._retry_logger.propagate = True
+        self._http_logger.removeHandler(self._send_counter)
+        self._http_logger.setLevel(self._old_level)
+        self._http_logger.propagate = True
 
 
 def _addresses(fd: int) -> tuple[Any, Any]:
@@ -366,5 +369,13 @@ def _accepted_by_server(fd: int, port: Optional[int]) -> bool:
     return port is not None and isinstance(local, tuple) and local[1] == port
 
 
-def _full(pattern: str, path: str) -> bool:
-    return re.fullmatch(pattern, path) is not None
+def _route_label(method: str, path: str) -> str:
+    """The ``ROUTES`` label of a request (``other`` for unknown paths)."""
+    return next(
+        (
+            name
+            for name, (route_method, pattern) in ROUTES.items()
+            if route_method == method and re.fullmatch(pattern, path) is not None
+        ),
+        "other",
+    )

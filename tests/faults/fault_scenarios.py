@@ -42,6 +42,9 @@ ROUTES: Mapping[str, tuple[str, str]] = {
     "upload": ("POST", r"/gradio_api/upload"),
     "file": ("GET", r"/gradio_api/file=.*"),
     "jwt": ("GET", r"/api/spaces/[^/]+/[^/]+/jwt"),
+    "runtime": ("GET", r"/api/spaces/[^/]+/[^/]+/runtime"),
+    "quota": ("GET", r"/api/spaces/zero-gpu/quota"),
+    "root": ("GET", r"/"),
     "page": ("GET", r"/spaces/[^/]+/[^/]+"),
 }
 
@@ -147,6 +150,16 @@ def _s(
     )
 
 
+# A first contact with a Space that keeps failing as a sleeping, starting or broken Space would
+# (502/503/504, a page for /config, refused, reset, silent) makes the SDK ask the hub for the
+# Space's stage once: one runtime request more.
+DOWN_STATUSES = (502, 503, 504)
+
+
+def _asks_hub(sends: Mapping[str, int]) -> dict[str, int]:
+    return {**sends, "runtime": 1}
+
+
 CALL = "/call: `POST {P}/call/infer`"
 CALL_STREAM = "/call: `GET {P}/call/infer/{id}`"
 JOIN = "queue: `POST {P}/queue/join`"
@@ -170,7 +183,7 @@ _add(
         "SpaceConnectionError",
         "Could not connect to 127.0.0.1:<port>: connection refused",
         RETRIED,
-        {"config": 3},
+        _asks_hub({"config": 3}),
         leaks=LEAKS_NO_SERVER,
     ),
     _s(
@@ -181,7 +194,7 @@ _add(
         "SpaceConnectionError",
         "Could not connect to nonexistent.invalid: name or service not known",
         ("3 tries, waits recorded", 0.0, 0.0),
-        {"config": 3},
+        _asks_hub({"config": 3}),
         leaks=LEAKS_NO_SERVER,
     ),
     _s(
@@ -192,7 +205,7 @@ _add(
         "SpaceTimeoutError",
         "Connecting to 127.0.0.1:<port> timed out after 0.3 s",
         (f"3 × connect {T.connect:g} s (waits recorded)", 3 * T.connect, 3 * T.connect * 0.9),
-        {"config": 3},
+        _asks_hub({"config": 3}),
         leaks=LEAKS_NO_SERVER,
     ),
     _s(
@@ -203,7 +216,7 @@ _add(
         "SpaceTimeoutError",
         "127.0.0.1:<port> sent nothing for 0.5 s",
         (f"3 × read {T.read:g} s (waits recorded)", 3 * T.read, 3 * T.read * 0.9),
-        {"config": 3},
+        _asks_hub({"config": 3}),
     ),
     _s(
         "silent-call",
@@ -598,7 +611,7 @@ for _kind, (_request, _outcome, _message, _sends) in _RETRIED_KINDS.items():
                 _outcome.format(error=_error),
                 _message.format(status=_status, reason=_STATUS_NAMES[_status]),
                 ("3 tries, waits recorded", 0.0, 0.0),
-                _sends,
+                _asks_hub(_sends) if _kind == "config" and _status in DOWN_STATUSES else _sends,
             )
         )
 _add(
@@ -640,7 +653,7 @@ _add(
         "ResponseStatusError",
         f"Response 503 from {SPACE_SCHNELL}: Service Unavailable",
         ("waits capped at 8 s each", 0.0, 0.0),
-        {"config": 3},
+        _asks_hub({"config": 3}),
     ),
     _s(
         "config-503-once",
@@ -707,7 +720,7 @@ _add(
         f"{SPACE_SCHNELL} answered /config with text/html; charset=utf-8 instead of JSON: the "
         "Space may be sleeping, building or not a Gradio app",
         IMMEDIATE,
-        {"config": 1},
+        _asks_hub({"config": 1}),
     ),
     _s(
         "config-503-html",
@@ -717,7 +730,7 @@ _add(
         "ResponseStatusError",
         f"Response 503 from {SPACE_SCHNELL}: HTML content",
         ("3 tries, waits recorded", 0.0, 0.0),
-        {"config": 3},
+        _asks_hub({"config": 3}),
     ),
     _s(
         "redirect-config",
@@ -737,7 +750,7 @@ _add(
         "ProtocolError",
         "127.0.0.1:<port> redirected too many times",
         IMMEDIATE,
-        {"config": 31},
+        _asks_hub({"config": 31}),
     ),
     _s(
         "redirect-cross-host",
@@ -749,6 +762,155 @@ _add(
         "",
         IMMEDIATE,
         {"jwt": 2, "config": 1, "join": 1, "data": 1},
+    ),
+)
+
+# Space stages: sleeping, starting and broken Spaces; the ZeroGPU quota ---------------------
+
+STAGES = "Sleeping, starting and broken Spaces (the hub's runtime stage)"
+RUNTIME = "hub: `GET /api/spaces/{id}/runtime`"
+QUOTA = "hub: `GET /api/spaces/zero-gpu/quota` (`client.zerogpu_quota()`)"
+STAGED = CONFIG + " (Flux1Schnell) failing 3 tries, then " + RUNTIME
+WAITS_RECORDED = ("waits recorded", 0.0, 0.0)
+#: The stages a job waits through, and whether it visits the Space's page to wake it.
+WAITED_STAGES = {"SLEEPING": True, "STOPPED": True, "BUILDING": False, "APP_STARTING": False}
+_SPACE_PAGE = f"http://127.0.0.1:<port>/spaces/{SPACE_SCHNELL}"
+_OWNER_MUST_FIX = (
+    f"Its owner must fix it (see its logs at {_SPACE_PAGE}); meanwhile use another Space or a "
+    "working duplicate through space_urls."
+)
+#: The stages that end a job at once: what the error says happened, and what to do.
+DEAD_STAGES = {
+    "PAUSED": (
+        "is paused by its owner and will not run until they restart it",
+        f"Duplicate it ({_SPACE_PAGE}, 'Duplicate this Space') and pass "
+        f"space_urls={{'{SPACE_SCHNELL}': '<the URL of your copy>'}}.",
+    ),
+    "BUILD_ERROR": ("failed to build", _OWNER_MUST_FIX),
+    "RUNTIME_ERROR": ("stopped with a runtime error", _OWNER_MUST_FIX),
+    "CONFIG_ERROR": ("has a configuration error", _OWNER_MUST_FIX),
+    "NO_APP_FILE": ("has no app file", _OWNER_MUST_FIX),
+    "DELETING": ("is being deleted", "Use another Space, or a duplicate of it through space_urls."),
+}
+
+
+def _not_running(stage: str) -> str:
+    what, advice = DEAD_STAGES[stage]
+    return normalize(f"{SPACE_SCHNELL} {what} (stage {stage}). {advice}")
+
+
+#: Hub answers that cannot tell the stage: the Space's own error stands.
+HUB_SILENT = {
+    "401": "401 (a private Space, no token)",
+    "500": "500",
+    "garbled": "200 with an HTML page",
+    "running": '200 `{"stage": "RUNNING"}` (the Space itself still fails)',
+}
+WAKE_TIMEOUT = Timeout(connect=0.3, read=0.5, total=5, wake=1)
+CONFIG_503_PAGE = f"Response 503 from {SPACE_SCHNELL}: HTML content"
+
+for _stage, _visits in WAITED_STAGES.items():
+    _add(
+        _s(
+            f"stage-{_stage.lower()}",
+            STAGES,
+            f"/config 503 HTML; the hub says {_stage}, then APP_STARTING, then RUNNING"
+            + ("; one visit to the Space's page wakes it" if _visits else ""),
+            STAGED,
+            "result",
+            "",
+            WAITS_RECORDED,
+            {"config": 4, "runtime": 3, "root": int(_visits), "call": 1, "call-stream": 1},
+        )
+    )
+for _stage in DEAD_STAGES:
+    _add(
+        _s(
+            f"stage-{_stage.lower()}",
+            STAGES,
+            f"/config 503 HTML; the hub says {_stage}",
+            STAGED,
+            "SpaceNotRunningError",
+            _not_running(_stage),
+            WAITS_RECORDED,
+            _asks_hub({"config": 3}),
+        )
+    )
+for _answer, _text in HUB_SILENT.items():
+    _add(
+        _s(
+            f"stage-hub-{_answer}",
+            STAGES,
+            f"/config 503 HTML; the hub answers {_text}",
+            STAGED,
+            "ResponseStatusError",
+            CONFIG_503_PAGE,
+            WAITS_RECORDED,
+            _asks_hub({"config": 3}),
+        )
+    )
+_add(
+    _s(
+        "stage-in-error",
+        STAGES,
+        "/config 503 `Your space is in error, check its status on hf.co`; the hub says RUNNING",
+        CONFIG + " (Flux1Schnell)",
+        "SpaceNotRunningError",
+        _not_running("RUNTIME_ERROR"),
+        WAITS_RECORDED,
+        {"config": 3},
+    ),
+    _s(
+        "stage-wake-timeout",
+        STAGES,
+        "/config 503 HTML; the hub says SLEEPING whatever happens (real waits)",
+        STAGED,
+        "SpaceTimeoutError",
+        f"{SPACE_SCHNELL} was still SLEEPING after 1 s of waiting (timeout.wake is 1 s, within "
+        "the job's total); nothing was submitted",
+        ("3 tries, then `timeout.wake` 1 s", BACKOFF_3_TRIES + 1.0, 1.0),
+        {"config": 3, "runtime": 2, "root": 1},
+        timeout=WAKE_TIMEOUT,
+    ),
+    _s(
+        "quota-ok",
+        STAGES,
+        "the quota, as the hub answers it",
+        QUOTA,
+        "result",
+        "",
+        IMMEDIATE,
+        {"quota": 1},
+    ),
+    _s(
+        "quota-401",
+        STAGES,
+        "401: the token may not read billing usage",
+        QUOTA,
+        "MissingAuthError",
+        "Response 401: Invalid credentials in Authorization header",
+        IMMEDIATE,
+        {"quota": 1},
+    ),
+    _s(
+        "quota-malformed",
+        STAGES,
+        '200 `{"base": 2400, "current": "?", ...}`',
+        QUOTA,
+        "ProtocolError",
+        "The hub's ZeroGPU quota answer has 'current' = '?', not a number of seconds",
+        IMMEDIATE,
+        {"quota": 1},
+    ),
+    _s(
+        "quota-503",
+        STAGES,
+        "503 on every try (injected sleep)",
+        QUOTA,
+        "ResponseStatusError",
+        "Response 503: Service Unavailable",
+        ("3 tries, waits recorded", 0.0, 0.0),
+        {"quota": 3},
     ),
 )
 

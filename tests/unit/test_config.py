@@ -176,7 +176,7 @@ def test_bad_explicit_hf_token_rejected(token):
 
 def test_timeout_number_is_coerced():
     settings = Settings.from_options(timeout=20, environ=NO_ENV)
-    assert settings.timeout == Timeout(connect=10.0, read=20.0, total=20)
+    assert settings.timeout == Timeout(connect=10.0, read=20.0, total=20, wake=20)
 
 
 def test_repr_hides_token_cookie_values_and_proxy():
@@ -205,7 +205,7 @@ def test_repr_without_secrets_says_none():
 
 
 def test_timeout_defaults():
-    assert Timeout() == Timeout(connect=10.0, read=60.0, total=900.0)
+    assert Timeout() == Timeout(connect=10.0, read=60.0, total=900.0, wake=300.0)
 
 
 def test_coerce_none_gives_defaults():
@@ -213,8 +213,8 @@ def test_coerce_none_gives_defaults():
 
 
 def test_coerce_number_caps_connect_and_read():
-    assert Timeout.coerce(20) == Timeout(connect=10.0, read=20.0, total=20)
-    assert Timeout.coerce(5.5) == Timeout(connect=5.5, read=5.5, total=5.5)
+    assert Timeout.coerce(20) == Timeout(connect=10.0, read=20.0, total=20, wake=20)
+    assert Timeout.coerce(5.5) == Timeout(connect=5.5, read=5.5, total=5.5, wake=5.5)
     assert Timeout.coerce(3600) == Timeout(connect=10.0, read=60.0, total=3600)
 
 
@@ -266,7 +266,7 @@ def test_settings_built_by_hand_are_normalised_and_ignore_the_environment(monkey
     monkeypatch.setenv("HF_TOKEN", "hf_from_env")
     settings = Settings(space_urls={"Owner/Name": "http://h:1/"}, timeout=20)
     assert dict(settings.space_urls) == {"owner/name": "http://h:1"}
-    assert settings.timeout == Timeout(connect=10, read=20, total=20)
+    assert settings.timeout == Timeout(connect=10, read=20, total=20, wake=20)
     assert settings.hf_token is None
     assert settings == Settings.from_options(
         environ=NO_ENV, space_urls={"owner/name": "http://h:1"}, timeout=20
