@@ -16,6 +16,7 @@ from .errors import SpaceNotRunningError
 
 __all__ = [
     "DEAD_STAGES",
+    "NO_APP_STAGES",
     "RUNNING",
     "WAIT_STAGES",
     "WAKE_STAGES",
@@ -31,6 +32,8 @@ RUNNING = "RUNNING"
 WAKE_STAGES = frozenset({"SLEEPING", "STOPPED"})
 #: On the way to running: wait (huggingface_hub's intermediate stages).
 WAIT_STAGES = frozenset({"BUILDING", "RUNNING_BUILDING", "APP_STARTING", "RUNNING_APP_STARTING"})
+#: No app runs at all (unlike ``RUNNING_BUILDING``): a request it failed was accepted by no one.
+NO_APP_STAGES = frozenset({"SLEEPING", "STOPPED", "BUILDING", "APP_STARTING"})
 #: Not running and not about to: only the owner (or a duplicate) can change that.
 DEAD_STAGES = frozenset(
     {"PAUSED", "BUILD_ERROR", "RUNTIME_ERROR", "CONFIG_ERROR", "NO_APP_FILE", "DELETING"}

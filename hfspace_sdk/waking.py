@@ -115,22 +115,36 @@ def _says_it_crashed(failure: HFSpaceError) -> bool:
     )
 
 
+def _stage_after(
+    http: HttpClient, space_id: str, scope: CancelScope, failure: HFSpaceError
+) -> Optional[str]:
+    """The stage that explains ``failure`` (None: the hub cannot say), or the error for a crash."""
+    if _says_it_crashed(failure):
+        raise not_running_error(space_id, "RUNTIME_ERROR", http.settings.hub_url) from failure
+    return fetch_stage(http, space_id, scope)
+
+
 def wait_until_running(
     http: HttpClient,
     space_id: str,
     base_url: str,
     scope: CancelScope,
     failure: HFSpaceError,
+    *,
+    waits_on: frozenset[str] = WAKE_STAGES | WAIT_STAGES,
 ) -> bool:
-    """After the first contact with a Space failed with ``failure``, find out why and act.
+    """After a request to a Space failed with ``failure``, find out why and act.
 
     Sleeping or stopped: wake it, then wait. Building or starting: wait. While waiting the hub
     is asked again (every 1 s, growing to 10 s), and each new stage is published to the job as
     a :class:`Reasoning` status. The wait is bounded by ``timeout.wake`` and the job's total.
 
+    Args:
+        waits_on: the stages worth waiting through; in any other, ``failure`` stands.
+
     Returns:
         True once the Space runs after a wait (contact it again); False when the hub could not
-        say, or says the Space runs (``failure`` is then the answer, unchanged).
+        say, or names a stage not in ``waits_on`` (``failure`` is then the answer, unchanged).
 
     Raises:
         SpaceNotRunningError: the Space is paused, broken or being deleted, or answered that it
@@ -139,10 +153,10 @@ def wait_until_running(
         JobCancelledError: the job was cancelled.
     """
     hub_url = http.settings.hub_url
-    if _says_it_crashed(failure):
-        raise not_running_error(space_id, "RUNTIME_ERROR", hub_url) from failure
-    stage = fetch_stage(http, space_id, scope)
-    if stage is None or stage not in WAKE_STAGES | WAIT_STAGES | DEAD_STAGES:
+    stage = _stage_after(http, space_id, scope, failure)
+    if stage in DEAD_STAGES:
+        raise not_running_error(space_id, stage, hub_url) from failure
+    if stage not in waits_on:
         return False  # running, or a stage this SDK does not know: the failure stands
     # End a little before the job's own deadline, so that the error can still name the stage.
     wake_limit = min(http.settings.timeout.wake, max(0.0, scope.remaining() - _MARGIN))

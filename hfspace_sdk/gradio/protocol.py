@@ -80,7 +80,12 @@ def run_job(
     stream ends without a terminal event (cancel, timeout, cut connection), the Space is asked
     to cancel the job once the caller has its outcome (see :meth:`CancelScope.defer`).
     """
-    accepted = protocol.submit(space, call, scope)
+    try:
+        accepted = protocol.submit(space, call, scope)
+    except HFSpaceError as failure:  # perhaps a Space asleep or paused since its /config
+        if not space.woken_after(failure, scope):
+            raise
+        accepted = protocol.submit(space, call, scope)  # no app ran: nothing was accepted
     finished = False
     try:
         for event in protocol.events(space, call, accepted, scope):

@@ -10,6 +10,7 @@ from ..cancel import CancelScope
 from ..errors import (
     HFSpaceError,
     ProtocolError,
+    QueueFullError,
     ResponseStatusError,
     SpaceConnectionError,
     SpaceTimeoutError,
@@ -98,6 +99,24 @@ class GradioApp:
                 raise
         return self._config_with_retries(scope)
 
+    def woken_after(self, failure: HFSpaceError, scope: CancelScope) -> bool:
+        """Whether a submission that failed with ``failure`` may be sent again, after a wait.
+
+        A Space can fall asleep (or be paused) after its ``/config`` was read. If the failure
+        is one a stopped Space causes, the hub is asked: paused or broken raises
+        :class:`SpaceNotRunningError`; asleep, building or starting (no app running, so nothing
+        can have accepted the job) wakes it and waits, then True. Otherwise False: the failure
+        stands, and the job is not sent again.
+        """
+        if not _may_be_down(failure, scope):
+            return False
+        from ..space_stages import NO_APP_STAGES
+        from ..waking import wait_until_running
+
+        return wait_until_running(
+            self.http, self.space_id, self.base_url, scope, failure, waits_on=NO_APP_STAGES
+        )
+
     def _config_with_retries(self, scope: CancelScope) -> SpaceInfo:
         return call_with_retries(
             lambda: self._fetch_info(scope),
@@ -154,6 +173,8 @@ def _may_be_down(failure: HFSpaceError, scope: CancelScope) -> bool:
     """True for a first-contact failure that a Space's stage may explain."""
     if scope.cancelled:
         return False  # the job's own cancel or deadline
+    if isinstance(failure, QueueFullError):
+        return False  # a Space whose queue is full runs
     if isinstance(failure, ResponseStatusError):
         return failure.status_code in _DOWN_STATUSES
     # ProtocolError: /config answered with a page rather than JSON

@@ -134,6 +134,18 @@ class SpaceFront:
         self.space = space
         self.upstream = upstream.rstrip("/") if upstream else None
         self.url = ""
+        self._lock = threading.Lock()
+        self._passed: list[str] = []
+
+    @property
+    def passed_through(self) -> list[str]:
+        """``"METHOD /path"`` of each request that reached the look-alike, oldest first."""
+        with self._lock:
+            return list(self._passed)
+
+    def _record(self, line: str) -> None:
+        with self._lock:
+            self._passed.append(line)
 
 
 class _FrontHandler(BaseHTTPRequestHandler):
@@ -161,6 +173,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
             front.space.wake()
         stage = front.space.stage
         if stage == "RUNNING" and front.upstream:
+            front._record(f"{self.command} {urlsplit(self.path).path}")
             self._pass_through(front.upstream, body)
         elif stage == "RUNTIME_ERROR":
             self._answer(503, _IN_ERROR_TEXT, "text/plain; charset=utf-8")

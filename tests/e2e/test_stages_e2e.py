@@ -70,7 +70,7 @@ def test_a_sleeping_space_is_woken_and_then_runs_the_job(
 def test_a_building_space_is_waited_for_without_a_visit(
     fresh_hub: FakeHub, lookalikes: Mapping[str, str]
 ) -> None:
-    with fronted(fresh_hub, lookalikes, "BUILDING", build_seconds=1.0) as (space, front):
+    with fronted(fresh_hub, lookalikes, "BUILDING", build_seconds=4.0) as (space, front):
         events = _generate(fresh_hub, front, timeout=60)
     assert isinstance(events[-1], ImageResponse)
     assert space.visits == 0
@@ -125,3 +125,21 @@ def test_the_generic_client_waits_for_a_sleeping_space_too(
         endpoints = client.space(SPACE).api()
     assert "/infer" in {endpoint.api_name for endpoint in endpoints}
     assert space.visits == 1
+
+
+def test_a_space_that_fell_asleep_after_a_job_is_woken_for_the_next_one(
+    fresh_hub: FakeHub, lookalikes: Mapping[str, str]
+) -> None:
+    running = fronted(fresh_hub, lookalikes, "RUNNING", start_seconds=1.5)
+    with running as (space, front), FluxDev(
+        hub_url=fresh_hub.url, space_urls={SPACE: front.url}, timeout=60
+    ) as flux:
+        first = list(flux.create_completion("flux-dev", PROMPT, num_inference_steps=2))
+        space.set_stage("SLEEPING")  # the client keeps the /config it read
+        second = list(flux.create_completion("flux-dev", PROMPT, num_inference_steps=2))
+    assert isinstance(first[-1], ImageResponse) and isinstance(second[-1], ImageResponse)
+    assert _stage_statuses(second)[0] == f"Waking up {SPACE} (SLEEPING)"
+    assert space.visits == 1
+    # the join the sleeping Space refused never reached the app: each job joined once
+    joins = [line for line in front.passed_through if line.endswith("/queue/join")]
+    assert len(joins) == 2

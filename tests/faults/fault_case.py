@@ -276,7 +276,9 @@ class Case:
             assert sent == expected, f"sent {sent}, declared {expected}: {self.server.log()}"
         else:
             sent = self._send_counter.by_route()
-            assert not expected or sent == expected, f"sent {sent}, declared {expected}: {self._send_counter.sent}"
+            assert not expected or sent == expected, (
+                f"sent {sent}, declared {expected}: {self._send_counter.sent}"
+            )
 
     def check_leaks(self) -> None:
         """Threads, then sockets, then file descriptors; each a separate, named failure."""

@@ -226,7 +226,7 @@ _add(
         "SpaceTimeoutError",
         "127.0.0.1:<port> sent nothing for 0.5 s",
         READ,
-        {"config": 1, "call": 1},
+        _asks_hub({"config": 1, "call": 1}),
     ),
     _s(
         "silent-join",
@@ -236,7 +236,7 @@ _add(
         "SpaceTimeoutError",
         "127.0.0.1:<port> sent nothing for 0.5 s",
         READ,
-        {"config": 1, "join": 1},
+        _asks_hub({"config": 1, "join": 1}),
     ),
     _s(
         "silent-predict",
@@ -256,7 +256,7 @@ _add(
         "SpaceConnectionError",
         "Could not connect to 127.0.0.1:<port>: remote end closed connection",
         IMMEDIATE,
-        {"config": 1, "call": 1},
+        _asks_hub({"config": 1, "call": 1}),
     ),
 )
 
@@ -502,6 +502,9 @@ _NEVER_RETRIED: Mapping[str, tuple[str, Optional[str], Mapping[str, int]]] = {
     ),
 }
 STATUS_KINDS = tuple(_NEVER_RETRIED)
+#: Submissions: one failing as a stopped Space's would makes the SDK ask the hub (a Space can fall
+#: asleep after its /config was read); it is sent again only if the hub says no app was running.
+SUBMITS = ("call", "join")
 STATUSES = (502, 503, 504, 429)
 
 for _kind, (_request, _space, _sends) in _NEVER_RETRIED.items():
@@ -516,7 +519,7 @@ for _kind, (_request, _space, _sends) in _NEVER_RETRIED.items():
                 "RateLimitError" if _status == 429 else "ResponseStatusError",
                 f"Response {_status}{_where}: {_STATUS_NAMES[_status]}",
                 IMMEDIATE,
-                _sends,
+                _asks_hub(_sends) if _kind in SUBMITS and _status in DOWN_STATUSES else _sends,
             )
         )
 _add(
@@ -873,6 +876,41 @@ _add(
         timeout=WAKE_TIMEOUT,
     ),
     _s(
+        "stage-asleep-since-config",
+        STAGES,
+        "/config read; `queue/join` 503 HTML (fell asleep since); the hub says SLEEPING, then "
+        "RUNNING: no app ran, so the job is sent again after the wake",
+        JOIN + " (Flux1Dev), then " + RUNTIME,
+        "result",
+        "",
+        WAITS_RECORDED,
+        {"config": 1, "join": 2, "runtime": 2, "root": 1, "data": 1},
+    ),
+    _s(
+        "stage-paused-since-config",
+        STAGES,
+        "/config read; `queue/join` 503 HTML; the hub says PAUSED",
+        JOIN + " (Flux1Dev), then " + RUNTIME,
+        "SpaceNotRunningError",
+        normalize(
+            f"{SPACE_DEV} {DEAD_STAGES['PAUSED'][0]} (stage PAUSED). "
+            + DEAD_STAGES["PAUSED"][1].replace(SPACE_SCHNELL, SPACE_DEV)
+        ),
+        WAITS_RECORDED,
+        {"config": 1, "join": 1, "runtime": 1},
+    ),
+    _s(
+        "stage-running-since-config",
+        STAGES,
+        "/config read; `queue/join` 503 HTML; the hub says RUNNING_APP_STARTING (an app may "
+        "have taken the job): not sent again",
+        JOIN + " (Flux1Dev), then " + RUNTIME,
+        "ResponseStatusError",
+        f"Response 503 from {SPACE_DEV}: HTML content",
+        WAITS_RECORDED,
+        {"config": 1, "join": 1, "runtime": 1},
+    ),
+    _s(
         "quota-ok",
         STAGES,
         "the quota, as the hub answers it",
@@ -1042,7 +1080,7 @@ _add(
         "result",
         "",
         IMMEDIATE,
-        {"config": 1, "call": 4, "call-stream": 2},
+        {"config": 1, "call": 4, "call-stream": 2, "runtime": 2},
     ),
 )
 

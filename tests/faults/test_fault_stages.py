@@ -11,14 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fault_calls import flux_schnell, json_handler, status_handler
+from fault_calls import PREFIX, flux_schnell, json_handler, status_handler
 from fault_case import Case
 from fault_scenarios import DEAD_STAGES, HUB_SILENT, WAITED_STAGES
 from fault_server import CONFIG, FaultServer, Handler, sequence
 
 from hfspace_sdk import (
+    BlackForestLabs_Flux1Dev,
     BlackForestLabs_Flux1Schnell,
     Client,
+    ImageResponse,
     Reasoning,
     SpaceNotRunningError,
     Timeout,
@@ -120,6 +122,40 @@ def test_the_hub_gets_the_token_and_the_space_does_not(case: Case, server: Fault
     assert {r.headers.get("authorization") for r in runtime_asks} == {"Bearer hf_stage_secret"}
     to_space = [r for r in server.requests if not r.path.startswith("/api/")]
     assert all("authorization" not in r.headers for r in to_space)
+
+
+# --- a Space that stopped after its /config was read ------------------------------------------
+
+
+def _join_after_stage(case: Case, server: FaultServer, *stages: str) -> list[Any]:
+    """FLUX.1-dev's join answered 503 HTML once (then accepted); the hub says ``stages``."""
+    server.route("POST", f"{PREFIX}/queue/join", sequence(CONFIG_503, server.queue_join))
+    server.route("GET", RUNTIME, _stages(*stages))
+    server.route("GET", "/", status_handler(200, PAGE, "text/html; charset=utf-8"))
+    with case.provider(BlackForestLabs_Flux1Dev, sleep=[].append) as flux:
+        return list(flux.create_completion("flux-dev", MESSAGES))
+
+
+def test_a_space_asleep_since_its_config_is_woken_and_gets_the_job_once(
+    case: Case, server: FaultServer
+) -> None:
+    case.start("stage-asleep-since-config")
+    events = case.result(lambda: _join_after_stage(case, server, "SLEEPING", "RUNNING"))
+    assert isinstance(events[-1], ImageResponse)
+
+
+@pytest.mark.parametrize(
+    ("key", "stage"),
+    [
+        ("stage-paused-since-config", "PAUSED"),
+        ("stage-running-since-config", "RUNNING_APP_STARTING"),
+    ],
+)
+def test_a_space_stopped_since_its_config_gets_nothing_twice(
+    case: Case, server: FaultServer, key: str, stage: str
+) -> None:
+    case.start(key)
+    case.error(lambda: _join_after_stage(case, server, stage))
 
 
 # --- the ZeroGPU quota ----------------------------------------------------------------------

@@ -139,3 +139,46 @@ def test_server_is_shut_down_on_exit() -> None:
     assert [t.name for t in threading.enumerate() if t not in before] == []
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{url}/spaces/a/b", timeout=TIMEOUT)
+
+
+# --- runtime stages, and a Space's front -------------------------------------------------------
+
+
+def test_runtime_of_an_unscripted_space_is_not_found(hub: FakeHub) -> None:
+    answer = requests.get(f"{hub.url}/api/spaces/owner/unknown/runtime", timeout=TIMEOUT)
+    assert answer.status_code == 404
+
+
+def test_runtime_reports_the_scripted_stage(hub: FakeHub) -> None:
+    space = hub.add_space("Owner/Paused-Space", "PAUSED")
+    answer = requests.get(f"{hub.url}/api/spaces/owner/paused-space/runtime", timeout=TIMEOUT)
+    assert answer.status_code == 200
+    assert answer.json()["stage"] == "PAUSED"
+    space.set_stage("RUNNING")
+    answer = requests.get(f"{hub.url}/api/spaces/Owner/Paused-Space/runtime", timeout=TIMEOUT)
+    assert answer.json()["stage"] == "RUNNING"
+
+
+def test_a_front_wakes_its_space_on_a_visit_and_passes_through_once_running(
+    hub: FakeHub,
+) -> None:
+    from hfspace_sdk.testing import serve_space_front
+
+    space = hub.add_space("owner/sleepy", "SLEEPING")
+    with serve_space_front(space, upstream=hub.url) as front:
+        asleep = requests.get(f"{front.url}/config", timeout=TIMEOUT)
+        assert (asleep.status_code, asleep.headers["content-type"]) == (
+            503,
+            "text/html; charset=utf-8",
+        )
+        requests.get(f"{front.url}/", timeout=TIMEOUT)  # the visit that wakes it
+        assert space.stage == "RUNNING"  # start_seconds=0
+        # running: requests reach what is behind the front (here, the hub itself)
+        through = requests.get(f"{front.url}/api/spaces/owner/sleepy/runtime", timeout=TIMEOUT)
+        assert through.json()["stage"] == "RUNNING"
+        space.set_stage("RUNTIME_ERROR")
+        crashed = requests.get(f"{front.url}/config", timeout=TIMEOUT)
+        assert (crashed.status_code, crashed.text) == (
+            503,
+            "Your space is in error, check its status on hf.co",
+        )
