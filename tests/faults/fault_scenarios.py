@@ -911,6 +911,16 @@ _add(
         {"config": 1, "join": 1, "runtime": 1},
     ),
     _s(
+        "stage-cancel-while-waking",
+        STAGES,
+        "`job.cancel()` while the job waits for a sleeping Space to wake",
+        STAGED,
+        "JobCancelledError",
+        "The job was cancelled",
+        IMMEDIATE,
+        {"config": 3, "runtime": 1, "root": 1},
+    ),
+    _s(
         "quota-ok",
         STAGES,
         "the quota, as the hub answers it",

@@ -8,13 +8,14 @@ scenario measures a real ``timeout.wake``.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from fault_calls import PREFIX, flux_schnell, json_handler, status_handler
 from fault_case import Case
 from fault_scenarios import DEAD_STAGES, HUB_SILENT, WAITED_STAGES
-from fault_server import CONFIG, FaultServer, Handler, sequence
+from fault_server import CONFIG, Connection, FaultServer, Handler, Request, sequence
 
 from hfspace_sdk import (
     BlackForestLabs_Flux1Dev,
@@ -122,6 +123,23 @@ def test_the_hub_gets_the_token_and_the_space_does_not(case: Case, server: Fault
     assert {r.headers.get("authorization") for r in runtime_asks} == {"Bearer hf_stage_secret"}
     to_space = [r for r in server.requests if not r.path.startswith("/api/")]
     assert all("authorization" not in r.headers for r in to_space)
+
+
+def test_cancel_while_waiting_for_a_space_to_wake(case: Case, server: FaultServer) -> None:
+    case.start("stage-cancel-while-waking")
+    visited = threading.Event()
+
+    def visit(conn: Connection, request: Request) -> None:
+        visited.set()
+        conn.respond(200, PAGE, "text/html; charset=utf-8")
+
+    _space_down(server, _stages("SLEEPING"), tries_failing=99)
+    server.route("GET", "/", visit)
+    with Client(**case.options()) as client:  # real waits: the cancel comes during one
+        job = client.submit("flux", MESSAGES, provider="BlackForestLabs_Flux1Schnell")
+        assert visited.wait(10)
+        job.cancel()
+        case.error(job.result)
 
 
 # --- a Space that stopped after its /config was read ------------------------------------------
