@@ -14,6 +14,11 @@ import gradio::
 
 ``space_urls_for({"flux-dev-drifted": url})`` maps FLUX.1-dev's Space ids to the drifted one.
 
+The fake hub (:func:`serve_hub`) issues ZeroGPU tokens, answers the quota, and reports the
+stages of Spaces scripted with :meth:`FakeHub.add_space` (asleep until visited, building for N
+seconds, paused, crashed); :func:`serve_space_front` answers for such a Space as ``*.hf.space``
+does and passes requests through to a look-alike once it runs.
+
 Command line: ``python -m hfspace_sdk.testing serve NAME... | hub`` (NAME: any of
 :data:`LOOKALIKE_NAMES`).
 """
