@@ -37,9 +37,12 @@ class GradioApp:
         http: HttpClient,
         *,
         sleep: Optional[Callable[[float], None]] = None,
+        on_hub: bool = True,
     ) -> None:
         self.space_id = space_id
         self.base_url = base_url.rstrip("/")
+        #: Whether ``space_id`` is a hub id the hub can tell the stage of (not a bare URL).
+        self.on_hub = on_hub
         self.http = http
         self._sleep = sleep
         self._info: Optional[SpaceInfo] = None
@@ -91,7 +94,7 @@ class GradioApp:
         try:
             return self._config_with_retries(scope)
         except HFSpaceError as failure:
-            if not _may_be_down(failure, scope):
+            if not (self.on_hub and _may_be_down(failure, scope)):
                 raise
             from ..waking import wait_until_running  # loaded only when a Space is in trouble
 
@@ -108,7 +111,7 @@ class GradioApp:
         can have accepted the job) wakes it and waits, then True. Otherwise False: the failure
         stands, and the job is not sent again.
         """
-        if not _may_be_down(failure, scope):
+        if not (self.on_hub and _may_be_down(failure, scope)):
             return False
         from ..space_stages import NO_APP_STAGES
         from ..waking import wait_until_running

@@ -253,7 +253,9 @@ class SpaceHandles:
                 if hub_id is not None:
                     app = runtime.space(hub_id)  # shared with the providers: one /config
                 else:
-                    app = GradioApp(url, url, runtime.http, sleep=runtime.settings.retry_sleep)
+                    app = GradioApp(
+                        url, url, runtime.http, sleep=runtime.settings.retry_sleep, on_hub=False
+                    )
                 handle = Space(runtime, app, hub_id=hub_id)
                 self._handles[key] = handle
         return handle

@@ -22,6 +22,7 @@ from hfspace_sdk import (
     Reasoning,
     ResponseStatusError,
     SpaceError,
+    SpaceNotRunningError,
 )
 
 BASE = STUB_BASE
@@ -416,3 +417,20 @@ def test_without_a_token_no_zerogpu_header_is_sent(mocked, client) -> None:
     [join] = [c.request for c in mocked.calls if "/queue/join" in c.request.url]
     assert "x-zerogpu-token" not in join.headers
     assert not any(c.request.url.startswith(HUB) for c in mocked.calls)
+
+
+# --- Spaces that are not running -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("by_url", [False, True])
+def test_the_hub_is_asked_for_a_space_id_never_for_a_bare_url(mocked, client, by_url) -> None:
+    """A Space given by URL has no hub id: its own error stands, and the hub hears nothing."""
+    mocked.get(f"{STUB_BASE}/config", status=503, body="<html>starting</html>")
+    runtime = mocked.get(
+        f"{STUB_HUB}/api/spaces/{DEMO_ID}/runtime", json={"stage": "PAUSED"}, status=200
+    )
+    space = client.space(STUB_BASE if by_url else DEMO_ID)
+    expected = ResponseStatusError if by_url else SpaceNotRunningError
+    with pytest.raises(expected):
+        space.api()
+    assert runtime.call_count == (0 if by_url else 1)
