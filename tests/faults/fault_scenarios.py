@@ -307,7 +307,8 @@ _add(
         "reconnect-session-gone",
         RECONNECT,
         "stream cut after `process_starts`; the reconnect gets `unexpected_error` "
-        "`session_not_found` (what Gradio 4.44.1, 5.50.0 and 6.31.0 answer)",
+        "`session_not_found` (what Gradio 5.50.0 and 6.31.0 answer; 4.44.1 says "
+        "`404: Session not found.`)",
         DATA + " (Flux1Dev)",
         "ProtocolError",
         lost_stream(CUT, "reconnecting found the session gone (404: Not Found)"),

@@ -8,7 +8,9 @@ holding ``process_starts`` the client's connection is reset (RST). Then either:
 
 * ``keep_upstream=False``: the relay closes its upstream stream too, so the Gradio server sees
   its stream disconnect, as when a client served directly loses its connection; a reconnect is
-  relayed to the server like any other request;
+  relayed to the server like any other request once the server closed that stream's
+  connection (a server starved of CPU may still be cleaning the session up: see
+  docs/reliability.md, "A dropped queue stream");
 * ``keep_upstream=True``: the relay keeps reading its upstream stream and buffers the events,
   as a proxy or load balancer that cut only the client's side does; a reconnect for the same
   session gets the buffered events, then the rest as they come.
@@ -39,6 +41,7 @@ class _Session:
         self.events: list[bytes] = []
         self.given = 0  # events handed to a client
         self.done = False
+        self.ended = threading.Event()  # the upstream stream is over (its reader stopped)
         self.changed = threading.Condition()
 
 
@@ -68,6 +71,7 @@ class StreamRelay:
         self._keep = keep_upstream
         self._lock = threading.Lock()
         self._sessions: dict[str, _Session] = {}
+        self._dropped: dict[str, _Session] = {}  # streams closed on the Space's side too
         self._sockets: set[socket.socket] = set()
         self._threads: list[threading.Thread] = []
         self._closing = False
@@ -180,6 +184,12 @@ class StreamRelay:
             session = self._sessions.get(session_hash)
         first = session is None
         if session is None:
+            with self._lock:
+                dropped = self._dropped.get(session_hash)
+            if dropped is not None:
+                # A direct client's reconnect reaches a Space that already saw the disconnect
+                # (unless the Space is starved of CPU): wait until it closed that connection.
+                dropped.ended.wait(_TIMEOUT)
             upstream = self._connect()
             upstream.sendall(self._request("GET", target, headers, "HTTP/1.0"))
             head, rest = _read_head(upstream)
@@ -207,10 +217,14 @@ class StreamRelay:
         with self._lock:
             self._sockets.discard(client)
             session = None if self._keep else self._sessions.pop(session_hash, None)
+            if session is not None:
+                self._dropped[session_hash] = session
         _reset(client)
-        if session is not None:  # the Space sees its stream disconnect, as with a direct client
+        if session is not None:
+            # The Space sees its stream disconnect, as with a direct client; it then ends that
+            # response and closes the connection, which the reader waits for.
             with contextlib.suppress(OSError):
-                session.upstream.shutdown(socket.SHUT_RDWR)
+                session.upstream.shutdown(socket.SHUT_WR)
 
     def _read_upstream(self, upstream: socket.socket, session: _Session, data: bytes) -> None:
         """Split the upstream body into SSE events, until it ends or the session is dropped."""
@@ -232,3 +246,4 @@ class StreamRelay:
             with session.changed:
                 session.done = True
                 session.changed.notify_all()
+            session.ended.set()
