@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from typing import Any, Optional
 
 from ..cancel import CancelScope
 from ..http import read_json
 from .messages import QueueDecoder, TransportEvent
 from .protocol import Accepted, accepted_event_id, cancel_quietly
+from .reconnect import reconnecting
 from .space import GradioApp
 from .sse import SSEEvent, decode_json
-from .stream import read_event_stream
+from .stream import stream_events
 
 __all__ = ["QUEUE", "QueueApi", "QueuedCall"]
 
@@ -83,19 +84,30 @@ class QueueApi:
     def events(
         self, space: GradioApp, call: QueuedCall, accepted: Accepted, scope: CancelScope
     ) -> Iterator[TransportEvent]:
-        """The events of one queued job, read from its session's ``queue/data`` stream."""
+        """The events of one queued job, read from its session's ``queue/data`` stream.
+
+        A stream that drops is opened again with the same session hash (see :mod:`.reconnect`);
+        the job is never joined again. One decoder serves every reconnect, so generator diffs
+        go on applying to the last full output.
+        """
         decoder = QueueDecoder(accepted.event_id or "")
+        url = space.api_url("/queue/data", scope)
 
         def decode(sse: SSEEvent) -> Any:
             return decoder.decode(decode_json(sse.data, what="queue message"))
 
-        return read_event_stream(
-            space,
-            space.api_url("/queue/data", scope),
-            scope,
-            decode,
-            params={"session_hash": call.session_hash},
-            headers=call.stream_headers,
+        def open_stream() -> Generator[TransportEvent, None, None]:
+            return stream_events(
+                space,
+                url,
+                scope,
+                decode,
+                params={"session_hash": call.session_hash},
+                headers=call.stream_headers,
+            )
+
+        return reconnecting(
+            open_stream, space_id=space.space_id, event_id=accepted.event_id, scope=scope
         )
 
     def cancel(self, space: GradioApp, call: QueuedCall, accepted: Accepted) -> None:

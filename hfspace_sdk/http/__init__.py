@@ -4,7 +4,7 @@
 (:mod:`.errors`). Secret headers never follow a redirect to another host."""
 
 from .client import USER_AGENT, HttpClient
-from .errors import map_exception, read_json
+from .errors import is_lost_connection, map_exception, read_json
 from .sessions import SECRET_HEADERS, abort_response
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "USER_AGENT",
     "HttpClient",
     "abort_response",
+    "is_lost_connection",
     "map_exception",
     "read_json",
 ]

@@ -22,7 +22,14 @@ from ..errors import (
 )
 from .sessions import SECRET_HEADERS
 
-__all__ = ["TRANSPORT_ERRORS", "error_from_response", "host_of", "map_exception", "read_json"]
+__all__ = [
+    "TRANSPORT_ERRORS",
+    "error_from_response",
+    "host_of",
+    "is_lost_connection",
+    "map_exception",
+    "read_json",
+]
 
 #: What a request or the read of its body may raise, all mapped by :func:`map_exception`.
 TRANSPORT_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSError, zlib.error)
@@ -132,6 +139,19 @@ def map_exception(
         return SpaceConnectionError(f"Could not connect to {host}: {_reason(exc)}", space=space)
     reason = getattr(exc, "strerror", None) or type(exc).__name__
     return SpaceConnectionError(f"Request to {host} failed: {reason}", space=space)
+
+
+def is_lost_connection(error: BaseException) -> bool:
+    """True for an error :func:`map_exception` made of a connection that failed under a request
+    or its body (refused, reset, timed out, cut mid-body), as opposed to an answer the server
+    sent (a status, a body that does not decode).
+
+    A stopped job's error is not one: check the scope first.
+    """
+    if isinstance(error, (SpaceConnectionError, SpaceTimeoutError)):
+        return True
+    cut = (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError)
+    return isinstance(error, ProtocolError) and isinstance(error.__cause__, cut)
 
 
 def _wraps_read_timeout(exc: BaseException) -> bool:

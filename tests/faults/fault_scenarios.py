@@ -93,7 +93,7 @@ class Scenario:
         return ", ".join(f"{label}×{count}" for label, count in self.sends.items())
 
 
-_SHORT = 200
+_SHORT = 300  # the truthful error of a lost queue stream runs to about 250
 
 
 def normalize(text: str, limit: int = _SHORT) -> str:
@@ -260,6 +260,104 @@ _add(
     ),
 )
 
+# --- dropped queue streams: reconnect (issue 11 item 4) -- begin ----------------------------
+# The SDK reconnects a dropped queue/data stream with the same session hash, at most 3 times
+# (backoff 0.25, 0.5, 1 s), never joining again (hfspace_sdk/gradio/reconnect.py).
+
+CUT = "The connection to 127.0.0.1:<port> was cut in the middle of an answer"
+SAME_WAY = "3 reconnects failed the same way"
+RECONNECT_BACKOFF = (0.25, 0.5, 1.0)
+RECONNECTS = (
+    f"3 reconnects, backoff {sum(RECONNECT_BACKOFF):g} s",
+    sum(RECONNECT_BACKOFF),
+    sum(RECONNECT_BACKOFF) * 0.9,
+)
+RECONNECTS_READ = (
+    f"4 × read {T.read:g} s + backoff {sum(RECONNECT_BACKOFF):g} s",
+    4 * T.read + sum(RECONNECT_BACKOFF),
+    4 * T.read * 0.9 + sum(RECONNECT_BACKOFF),
+)
+
+
+def lost_stream(cause: str, how: str) -> str:
+    """The truthful error of a queue stream that dropped and was not recovered."""
+    return (
+        f"{SPACE_DEV} accepted the job (event <id>), then its event stream was lost ({cause}); "
+        f"{how}; nothing was resubmitted"
+    )
+
+
+RECONNECT = "Dropped queue streams: reconnect with the same session, never a second join"
+T_RECONNECT_DEADLINE = Timeout(connect=0.3, read=0.5, total=1.0)
+_add(
+    _s(
+        "reconnect-reset-recovers",
+        RECONNECT,
+        "stream reset (TCP RST) after `estimation`, `process_starts`; the reconnect delivers "
+        "`process_completed` (a relay that kept its own stream to the Space)",
+        DATA + " (Flux1Dev)",
+        "result",
+        "",
+        ("backoff 0.25 s", RECONNECT_BACKOFF[0], RECONNECT_BACKOFF[0] * 0.9),
+        {"config": 1, "join": 1, "data": 2},
+    ),
+    _s(
+        "reconnect-silent-recovers",
+        RECONNECT,
+        "stream sends its headers, then no byte within the read timeout; the reconnect delivers "
+        "the job's messages",
+        DATA + " (Flux1Dev)",
+        "result",
+        "",
+        (
+            f"read {T.read:g} s + backoff 0.25 s",
+            T.read + RECONNECT_BACKOFF[0],
+            T.read * 0.9 + RECONNECT_BACKOFF[0],
+        ),
+        {"config": 1, "join": 1, "data": 2},
+    ),
+    _s(
+        "reconnect-session-gone",
+        RECONNECT,
+        "stream cut after `process_starts`; the reconnect gets `unexpected_error` "
+        "`session_not_found` (what Gradio 5.50.0 and 6.31.0 answer; 4.44.1 says "
+        "`404: Session not found.`)",
+        DATA + " (Flux1Dev)",
+        "ProtocolError",
+        lost_stream(CUT, "reconnecting found the session gone (404: Not Found)"),
+        ("backoff 0.25 s", RECONNECT_BACKOFF[0], RECONNECT_BACKOFF[0] * 0.9),
+        {"config": 1, "join": 1, "data": 2, "cancel": 1},
+    ),
+    _s(
+        "reconnect-cancel",
+        RECONNECT,
+        "cancel while the reconnected stream waits",
+        DATA + " (Flux1Dev)",
+        "JobCancelledError",
+        "The job was cancelled",
+        IMMEDIATE,
+        {"config": 1, "join": 1, "data": 2, "cancel": 1},
+    ),
+    _s(
+        "reconnect-deadline",
+        RECONNECT,
+        "every stream cut at once, job total 1 s: after 2 reconnects (0.75 s of backoff) the "
+        "third cannot finish before the deadline",
+        DATA + " (Flux1Dev)",
+        "ProtocolError",
+        lost_stream(
+            CUT,
+            "2 reconnects failed and no time was left before the job's 1 s deadline to "
+            "reconnect again",
+        ),
+        ("backoff 0.75 s, total 1 s", T_RECONNECT_DEADLINE.total, 0.75 * 0.9),
+        {"config": 1, "join": 1, "data": 3, "cancel": 1},
+        timeout=T_RECONNECT_DEADLINE,
+    ),
+)
+
+# --- dropped queue streams: reconnect -- end -------------------------------------------------
+
 # Event streams ---------------------------------------------------------------------------
 
 STREAMS = "Event streams"
@@ -277,12 +375,13 @@ _add(
     _s(
         "stall-queue-after",
         STREAMS,
-        "stream stops after the first events (estimation, process_starts, then silence)",
+        "stream stops after the first events (estimation, process_starts, then silence), "
+        "and so does every reconnect",
         DATA + " (Flux1Dev)",
         "SpaceTimeoutError",
-        "127.0.0.1:<port> sent nothing for 0.5 s",
-        READ,
-        {"config": 1, "join": 1, "data": 1, "cancel": 1},
+        lost_stream(f"127.0.0.1:<port> sent nothing for {T.read:g} s", SAME_WAY),
+        RECONNECTS_READ,
+        {"config": 1, "join": 1, "data": 4, "cancel": 1},
     ),
     _s(
         "end-call-before",
@@ -297,12 +396,13 @@ _add(
     _s(
         "end-queue-after",
         STREAMS,
-        "stream ends properly after the first events, without a result",
+        "stream ends properly after the first events, without a result (no `close_stream`), "
+        "and so does every reconnect",
         DATA + " (Flux1Dev)",
         "ProtocolError",
-        f"{SPACE_DEV} ended the event stream without a result",
-        IMMEDIATE,
-        {"config": 1, "join": 1, "data": 1, "cancel": 1},
+        lost_stream(f"{SPACE_DEV} ended the event stream without a result", SAME_WAY),
+        RECONNECTS,
+        {"config": 1, "join": 1, "data": 4, "cancel": 1},
     ),
     _s(
         "cut-call",
@@ -317,12 +417,12 @@ _add(
     _s(
         "cut-queue",
         STREAMS,
-        "stream cut without the chunked terminator, mid-event",
+        "stream cut without the chunked terminator, mid-event, and so is every reconnect",
         DATA + " (Flux1Dev)",
         "ProtocolError",
-        "The connection to 127.0.0.1:<port> was cut in the middle of an answer",
-        IMMEDIATE,
-        {"config": 1, "join": 1, "data": 1, "cancel": 1},
+        lost_stream(CUT, SAME_WAY),
+        RECONNECTS,
+        {"config": 1, "join": 1, "data": 4, "cancel": 1},
     ),
     _s(
         "heartbeats-call",

@@ -277,6 +277,13 @@ class Connection:
         with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_WR)
 
+    def reset(self) -> None:
+        """End the connection here with a TCP reset (RST), as a crashed peer or proxy does."""
+        self.keep_alive = False
+        with contextlib.suppress(OSError):
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.sock.close()
+
     def wait(self, seconds: float) -> None:
         """Pace a stream: block ``seconds`` unless the client closes (then PeerClosed)."""
         if self._closed_within(seconds):
