@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from .config import Settings, Timeout
     from .errors import (
         AllProvidersFailedError,
+        AllReplicasFailedError,
         HFSpaceError,
         InvalidArgumentError,
         JobCancelledError,
@@ -62,6 +63,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
 # a script pays only for what it touches (requests, the providers, the client).
 _LOCATIONS: dict[str, str] = {
     "AllProvidersFailedError": ".errors",
+    "AllReplicasFailedError": ".errors",
     "BlackForestLabs_Flux1Dev": ".providers",
     "BlackForestLabs_Flux1Schnell": ".providers",
     "ChatCompletion": ".completions",
@@ -130,6 +132,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 __all__ = [
     "G4F",
     "AllProvidersFailedError",
+    "AllReplicasFailedError",
     "BlackForestLabs_Flux1Dev",
     "BlackForestLabs_Flux1Schnell",
     "ChatCompletion",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Callable, Optional, Union
 from urllib.parse import urlsplit
@@ -20,10 +20,13 @@ __all__ = [
     "OPTIONS",
     "SPACE_URLS_ENV",
     "Settings",
+    "SpaceURLs",
     "Timeout",
     "configure",
     "default_space_url",
+    "merge_space_urls",
     "parse_space_urls",
+    "space_url_pairs",
 ]
 
 #: Environment variable with Space URL overrides: ``owner/name=URL`` pairs, comma-separated.
@@ -40,21 +43,46 @@ def default_space_url(space_id: str) -> str:
     return f"https://{subdomain}.hf.space"
 
 
-def parse_space_urls(text: str) -> dict[str, str]:
-    """``"owner/a=http://x,owner/b=http://y"`` (the CLI's and HFSPACE_SPACE_URLS' form) as a dict.
+#: What ``space_urls`` maps a Space id to: one base URL, or the URLs of its replicas.
+SpaceURLs = Union[str, tuple[str, ...]]
+
+
+def space_url_pairs(text: str) -> list[tuple[str, str]]:
+    """The ``SPACE=URL`` pairs of ``"owner/a=http://x,owner/b=http://y"``, in order.
 
     Raises:
         InvalidArgumentError: a pair is not ``SPACE=URL``.
     """
-    pairs: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
     for item in filter(None, (part.strip() for part in text.split(","))):
         space_id, separator, url = item.partition("=")
         if not separator or not space_id.strip() or not url.strip():
             raise InvalidArgumentError(
                 f"Expected SPACE=URL (like owner/name=http://127.0.0.1:7860), not {item!r}"
             )
-        pairs[space_id.strip()] = url.strip()
+        pairs.append((space_id.strip(), url.strip()))
     return pairs
+
+
+def merge_space_urls(pairs: Iterable[tuple[str, str]]) -> dict[str, SpaceURLs]:
+    """``space_urls`` from ``(Space id, URL)`` pairs: a Space id given again adds a replica.
+
+    Ids compare case-insensitively; the first spelling is kept.
+    """
+    grouped: dict[str, tuple[str, list[str]]] = {}
+    for space_id, url in pairs:
+        grouped.setdefault(space_id.lower(), (space_id, []))[1].append(url)
+    return {name: urls[0] if len(urls) == 1 else tuple(urls) for name, urls in grouped.values()}
+
+
+def parse_space_urls(text: str) -> dict[str, SpaceURLs]:
+    """``"owner/a=http://x,owner/b=http://y"`` (the CLI's and HFSPACE_SPACE_URLS' form) as a dict;
+    repeating a Space id (``owner/a=http://x,owner/a=http://z``) gives it replicas.
+
+    Raises:
+        InvalidArgumentError: a pair is not ``SPACE=URL``.
+    """
+    return merge_space_urls(space_url_pairs(text))
 
 
 def check_http_url(name: str, url: Any) -> str:
@@ -120,14 +148,27 @@ def _check_space_id(space_id: Any) -> str:
     return space_id.lower()
 
 
-def _check_space_urls(space_urls: Any) -> Mapping[str, str]:
+def _check_replicas(space_id: str, urls: Any) -> SpaceURLs:
+    """One base URL, or a list of distinct ones (the Space's replicas)."""
+    name = f"space_urls[{space_id!r}]"
+    if isinstance(urls, str):
+        return check_http_url(name, urls)
+    if not isinstance(urls, (list, tuple)) or not urls:
+        raise InvalidArgumentError(f"{name} must be a base URL or a non-empty list of them")
+    checked = tuple(check_http_url(name, url) for url in urls)
+    repeated = sorted({url for url in checked if checked.count(url) > 1})
+    if repeated:
+        raise InvalidArgumentError(f"{name} lists {', '.join(repeated)} more than once")
+    return checked[0] if len(checked) == 1 else checked
+
+
+def _check_space_urls(space_urls: Any) -> Mapping[str, SpaceURLs]:
     if not isinstance(space_urls, Mapping):
-        raise InvalidArgumentError("space_urls must be a mapping of Space id to base URL")
+        raise InvalidArgumentError(
+            "space_urls must be a mapping of Space id to a base URL (or a list of them)"
+        )
     return MappingProxyType(
-        {
-            _check_space_id(space): check_http_url(f"space_urls[{space!r}]", url)
-            for space, url in space_urls.items()
-        }
+        {_check_space_id(space): _check_replicas(space, urls) for space, urls in space_urls.items()}
     )
 
 
@@ -145,7 +186,7 @@ def _check_sleep(sleep: Any) -> Optional[Callable[[float], None]]:
     return sleep  # type: ignore[no-any-return]
 
 
-_NO_MAPPING: Mapping[str, str] = MappingProxyType({})
+_NO_MAPPING: Mapping[str, Any] = MappingProxyType({})
 DEFAULT_TIMEOUT = Timeout()
 
 
@@ -159,7 +200,9 @@ class Settings(Frozen):
 
     Attributes:
         space_urls: Space id (``"owner/name"``, any case) → base URL, for duplicated or local
-            Spaces. Every request meant for that Space goes there.
+            Spaces. Every request meant for that Space goes there. A list of base URLs makes
+            them replicas of the Space: each job goes to one of them (see
+            :mod:`hfspace_sdk.replicas`).
         hub_url: the Hugging Face hub.
         hf_token: an HF access token, used for ZeroGPU tokens (sent to the hub only).
         cookies: hub cookies, used only when given.
@@ -187,7 +230,7 @@ class Settings(Frozen):
     )
     # retry_sleep is a function: it does not make settings differ
     _compared = tuple(name for name in __slots__ if name != "retry_sleep")
-    space_urls: Mapping[str, str]
+    space_urls: Mapping[str, SpaceURLs]
     hub_url: str
     hf_token: Optional[str]
     cookies: Mapping[str, str]
@@ -199,7 +242,7 @@ class Settings(Frozen):
     def __init__(
         self,
         *,
-        space_urls: Mapping[str, str] = _NO_MAPPING,
+        space_urls: Mapping[str, SpaceURLs] = _NO_MAPPING,
         hub_url: str = DEFAULT_HUB_URL,
         hf_token: Optional[str] = None,
         cookies: Mapping[str, str] = _NO_MAPPING,
@@ -247,8 +290,17 @@ class Settings(Frozen):
         return Settings(**{**self._fields(), **given}) if given else self
 
     def space_url(self, space_id: str) -> str:
-        """The base URL of a Space: the ``space_urls`` override, else its ``*.hf.space`` host."""
-        return self.space_urls.get(space_id.lower()) or default_space_url(space_id)
+        """The base URL of a Space: the ``space_urls`` override (its first replica), else its
+        ``*.hf.space`` host."""
+        return self.replica_urls(space_id)[0]
+
+    def replica_urls(self, space_id: str) -> tuple[str, ...]:
+        """The base URLs of a Space's replicas: the ``space_urls`` override (one or more),
+        else its ``*.hf.space`` host."""
+        urls = self.space_urls.get(space_id.lower())
+        if urls is None:
+            return (default_space_url(space_id),)
+        return (urls,) if isinstance(urls, str) else urls
 
     def __repr__(self) -> str:
         return (

@@ -7,12 +7,15 @@ also inherit it (a bad argument is a ``ValueError``, a timeout a ``TimeoutError`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from typing import Any, NamedTuple, Optional
+from typing import Any, Optional
+
+# The text of the Space's messages has a module of its own; its parser stays importable here.
+from .error_text import clean_message, parse_quota_message
 
 __all__ = [
     "AllProvidersFailedError",
+    "AllReplicasFailedError",
     "HFSpaceError",
     "InvalidArgumentError",
     "JobCancelledError",
@@ -219,58 +222,20 @@ class AllProvidersFailedError(ResponseError):
         self.errors = dict(errors)
 
 
+class AllReplicasFailedError(ResponseError):
+    """Every replica of a Space failed a job before accepting it (see ``space_urls``).
+
+    Attributes:
+        errors: replica base URL → the error it gave, in the order they were tried.
+    """
+
+    def __init__(self, space: str, errors: Mapping[str, BaseException]) -> None:
+        details = "; ".join(f"{url}: {error}" for url, error in errors.items())
+        super().__init__(f"Every replica of {space} failed: {details}", space=space)
+        self.errors = dict(errors)
+
+
 # --- choosing the class: pure functions over plain data ---------------------------------
-
-# Patterns, not compiled patterns: ``re`` compiles each on first use and caches it, so
-# importing the SDK does not pay for parsers of messages it may never see.
-_TAG = r"<[^>]+>"
-_QUOTA_REQUESTED_FIRST = r"\((\d+)s requested vs\.? (\d+)s left\)"
-_QUOTA_LEFT_FIRST = r"\((\d+)s left vs\.? (\d+)s requested\)"
-_RETRY_IN = r"(?i)(?:retry|try again) in (\d+):(\d{1,2}):(\d{1,2})"
-_QUOTA_MARKERS = ("exceeded your gpu quota", "exceeded your free zerogpu quota")
-
-
-class QuotaInfo(NamedTuple):
-    """What a ZeroGPU quota message says, in seconds."""
-
-    requested: Optional[int]
-    left: Optional[int]
-    retry_after: Optional[int]
-
-
-def clean_message(text: str) -> str:
-    """Make a Space's error text readable: cut the Hub's sign-up links, drop HTML, unquote.
-
-    Gradio 4.x wraps messages in Python repr quotes; the Hub appends ``<a ...>`` links.
-    """
-    import html  # only error paths need it (its entity table costs 1.4 ms to import)
-
-    text = text.split(" <a ")[0]
-    text = html.unescape(re.sub(_TAG, "", text)).strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        text = text[1:-1]
-    return " ".join(text.split())
-
-
-def parse_quota_message(message: str) -> Optional[QuotaInfo]:
-    """Read a ZeroGPU quota message; ``None`` when the text is not one.
-
-    Understands both wordings: ``(60s requested vs. 56s left)`` and
-    ``(46s left vs. 60s requested) ... retry in 0:09:48``.
-    """
-    text = clean_message(message)
-    if not any(marker in text.lower() for marker in _QUOTA_MARKERS):
-        return None
-    requested = left = retry_after = None
-    if match := re.search(_QUOTA_REQUESTED_FIRST, text):
-        requested, left = int(match.group(1)), int(match.group(2))
-    elif match := re.search(_QUOTA_LEFT_FIRST, text):
-        left, requested = int(match.group(1)), int(match.group(2))
-    if match := re.search(_RETRY_IN, text):
-        hours, minutes, seconds = (int(part) for part in match.groups())
-        retry_after = hours * 3600 + minutes * 60 + seconds
-    return QuotaInfo(requested=requested, left=left, retry_after=retry_after)
-
 
 HIDDEN_ERROR_MESSAGE = (
     "The Space reported an error but hid its message "
@@ -370,7 +335,7 @@ def error_for_status(
     elif status_code == 503 and detail and "queue is full" in detail.lower():
         kind = QueueFullError
     where = f" from {space}" if space else ""
-    message = f"Response {status_code}{where}: {detail or _REASONS.get(status_code, 'error')}"
+    message = f"Response {status_code}{where}: {detail or _reason_phrase(status_code)}"
     return kind(
         message,
         status_code=status_code,
@@ -382,15 +347,11 @@ def error_for_status(
     )
 
 
-_REASONS = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    422: "Unprocessable Entity",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "Gateway Timeout",
-}
+def _reason_phrase(status_code: int) -> str:
+    """The standard reason phrase of an HTTP status ("Service Unavailable"), else "error"."""
+    from http import HTTPStatus  # already loaded by requests
+
+    try:
+        return HTTPStatus(status_code).phrase
+    except ValueError:
+        return "error"

@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Optional, TypeVar, Union
 
 from .cancel import CancelScope
-from .config import OPTIONS, Settings, Timeout, configure
+from .config import OPTIONS, Settings, SpaceURLs, Timeout, configure
 from .gradio.space import GradioApp, SpaceDirectory
 from .http import HttpClient
 from .jobs import Job, JobRunner
@@ -94,7 +94,7 @@ class RuntimeOwner:
         self,
         *,
         settings: Optional[Settings] = None,
-        space_urls: Optional[Mapping[str, str]] = None,
+        space_urls: Optional[Mapping[str, SpaceURLs]] = None,
         hub_url: Optional[str] = None,
         hf_token: Optional[str] = None,
         cookies: Optional[Mapping[str, str]] = None,

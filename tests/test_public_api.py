@@ -11,6 +11,7 @@ import hfspace_sdk
 EXPECTED = [
     "G4F",
     "AllProvidersFailedError",
+    "AllReplicasFailedError",
     "BlackForestLabs_Flux1Dev",
     "BlackForestLabs_Flux1Schnell",
     "ChatCompletion",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .._version import __version__
-from ..config import parse_space_urls
+from ..config import merge_space_urls, space_url_pairs
 from ..errors import (
     InvalidArgumentError,
 )
@@ -26,9 +26,9 @@ from .constants import (
 )
 
 
-def _space_url_pairs(text: str) -> dict[str, str]:
+def _space_url_pairs(text: str) -> list[tuple[str, str]]:
     try:
-        return parse_space_urls(text)
+        return space_url_pairs(text)
     except InvalidArgumentError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
@@ -58,7 +58,7 @@ def _add_global_options(parser: argparse.ArgumentParser, *, where: str) -> None:
         dest=f"space_urls_{where}",
         default=argparse.SUPPRESS,
         help="send requests for Space SPACE (owner/name) to URL; repeatable, "
-        "or comma-separated pairs",
+        "or comma-separated pairs; a SPACE given again adds a replica",
     )
     group.add_argument(
         "--hub-url",
@@ -259,11 +259,12 @@ def parse_arguments(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         SystemExit: ``--help``, ``--version`` or a usage error (argparse's).
     """
     args = build_parser().parse_args(argv)
-    pairs: list[dict[str, str]] = [
+    flags: list[list[tuple[str, str]]] = [
         *getattr(args, "space_urls_before", []),
         *getattr(args, "space_urls_after", []),
     ]
-    args.space_urls = {key: value for pair in pairs for key, value in pair.items()}
+    # a Space id given again adds a replica
+    args.space_urls = merge_space_urls(pair for pairs in flags for pair in pairs)
     args.verbose = getattr(args, "verbose_before", 0) + getattr(args, "verbose_after", 0)
     args.hub_url = getattr(args, "hub_url", None)
     args.timeout = getattr(args, "timeout", None)

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from ..client import Client
 from ..completions import ChatCompletion
-from ..config import SPACE_URLS_ENV, parse_space_urls
+from ..config import SPACE_URLS_ENV, SpaceURLs, parse_space_urls
 from ..errors import HFSpaceError, InvalidArgumentError, ResponseError
 from ..events import Event, ImagePreview, ImageResponse, Reasoning
 from ..images import file_name_for, save_image_bytes
@@ -66,9 +66,9 @@ def _restore_logging(change: Optional[tuple[logging.Handler, int]]) -> None:
 # --- building the client --------------------------------------------------------------------
 
 
-def _space_urls(args: argparse.Namespace) -> Optional[dict[str, str]]:
-    """``--space-url`` pairs over ``HFSPACE_SPACE_URLS``; None leaves the SDK to read the env."""
-    given: dict[str, str] = args.space_urls
+def _space_urls(args: argparse.Namespace) -> Optional[dict[str, SpaceURLs]]:
+    """``--space-url`` pairs over ``HFSPACE_SPACE_URLS``, per Space id; None: the SDK reads it."""
+    given: dict[str, SpaceURLs] = args.space_urls
     if not given:
         return None
     merged = {

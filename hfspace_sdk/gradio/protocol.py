@@ -9,6 +9,7 @@ from typing import Any, Optional, Protocol, TypeVar
 
 from ..cancel import CancelScope
 from ..errors import HFSpaceError, JobCancelledError, ProtocolError, SpaceError, space_error
+from ..replicas import mark_accepted, mark_submitting
 from .messages import TERMINAL_EVENTS, Completed, Failed, TransportEvent, Unexpected
 from .space import GradioApp
 
@@ -80,12 +81,14 @@ def run_job(
     stream ends without a terminal event (cancel, timeout, cut connection), the Space is asked
     to cancel the job once the caller has its outcome (see :meth:`CancelScope.defer`).
     """
+    mark_submitting()
     try:
         accepted = protocol.submit(space, call, scope)
     except HFSpaceError as failure:  # perhaps a Space asleep or paused since its /config
         if not space.woken_after(failure, scope):
             raise
         accepted = protocol.submit(space, call, scope)  # no app ran: nothing was accepted
+    mark_accepted()
     finished = False
     try:
         for event in protocol.events(space, call, accepted, scope):

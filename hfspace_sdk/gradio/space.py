@@ -19,6 +19,7 @@ from ..http import HttpClient, read_json
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from ..replicas import ReplicaSet
     from .app_config import SpaceInfo
 
 __all__ = ["GradioApp", "SpaceDirectory"]
@@ -156,6 +157,11 @@ class GradioApp:
         info = parse_config(read_json(response, space=self.space_id, what="/config"))
         return info
 
+    @property
+    def has_info(self) -> bool:
+        """Whether ``/config`` was read already (so that :meth:`api_url` sends no request)."""
+        return self._info is not None
+
     def api_url(self, path: str, scope: Optional[CancelScope] = None) -> str:
         """The absolute URL of an API route (``/call/infer``, ``/queue/join``, ...)."""
         return f"{self.base_url}{self.info(scope).api_prefix}{path}"
@@ -185,7 +191,8 @@ def _may_be_down(failure: HFSpaceError, scope: CancelScope) -> bool:
 
 
 class SpaceDirectory:
-    """The :class:`Space` objects of one client, one per Space id, with ``space_urls`` applied."""
+    """The Spaces of one client, one :class:`~hfspace_sdk.replicas.ReplicaSet` per Space id
+    (one :class:`GradioApp` per base URL, with ``space_urls`` applied)."""
 
     def __init__(
         self,
@@ -197,17 +204,31 @@ class SpaceDirectory:
         self._settings = settings
         self._http = http
         self._sleep = sleep
-        self._spaces: dict[str, GradioApp] = {}
+        self._spaces: dict[str, ReplicaSet] = {}
         self._lock = threading.Lock()
 
-    def get(self, space_id: str) -> GradioApp:
-        """The Space with this id (ids compare case-insensitively)."""
+    def replicas(self, space_id: str) -> ReplicaSet:
+        """The replicas of the Space with this id (ids compare case-insensitively)."""
         key = space_id.lower()
         with self._lock:
-            space = self._spaces.get(key)
-            if space is None:
-                space = GradioApp(
-                    space_id, self._settings.space_url(space_id), self._http, sleep=self._sleep
-                )
-                self._spaces[key] = space
-        return space
+            replicas = self._spaces.get(key)
+            if replicas is None:
+                from ..replicas import ReplicaSet
+
+                apps = [
+                    GradioApp(space_id, url, self._http, sleep=self._sleep)
+                    for url in self._settings.replica_urls(space_id)
+                ]
+                replicas = self._spaces[key] = ReplicaSet(space_id, apps)
+        return replicas
+
+    def get(self, space_id: str) -> GradioApp:
+        """The Space with this id: the replica the running job is placed on, else the first."""
+        replicas = self.replicas(space_id)
+        if len(replicas) > 1:
+            from ..replicas import current_placement
+
+            placement = current_placement()
+            if placement is not None:
+                return placement.app(replicas)
+        return replicas.replicas[0].app

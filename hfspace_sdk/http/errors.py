@@ -154,6 +154,23 @@ def is_lost_connection(error: BaseException) -> bool:
     return isinstance(error, ProtocolError) and isinstance(error.__cause__, cut)
 
 
+def never_sent(error: BaseException) -> bool:
+    """True when the request behind ``error`` never left: its connection did not open
+    (refused, unknown host, connect timeout), so the server cannot have seen it."""
+    cause: object = error.__cause__
+    for _ in range(5):  # requests wraps urllib3's MaxRetryError, which holds the reason
+        if isinstance(cause, (requests.ConnectTimeout, urllib3.exceptions.NewConnectionError)):
+            return True
+        if isinstance(cause, urllib3.exceptions.ConnectTimeoutError):
+            return True
+        reason = getattr(cause, "reason", None)
+        args = getattr(cause, "args", ())
+        cause = reason if isinstance(reason, BaseException) else (args[0] if args else None)
+        if not isinstance(cause, BaseException):
+            return False
+    return False
+
+
 def _wraps_read_timeout(exc: BaseException) -> bool:
     """requests reports a read timeout while streaming as a ConnectionError around urllib3's."""
     return any(

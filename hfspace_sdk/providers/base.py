@@ -75,9 +75,12 @@ def reject_unknown(provider: str, unknown: Mapping[str, Any], accepted: Callable
 
 
 def start_plan(runtime: Runtime, plan: Plan) -> Job:
-    """Run a plan as a job on the runtime's pool, under the runtime's total timeout."""
+    """Run a plan as a job on the runtime's pool, under the runtime's total timeout, placed on
+    one replica of each Space it uses (see :mod:`hfspace_sdk.replicas`)."""
+    from ..replicas import run_placed  # loaded with the first job
+
     return runtime.jobs.start(
-        lambda scope: _with_downloads(plan.run(runtime, scope), runtime),
+        lambda scope: _with_downloads(run_placed(lambda: plan.run(runtime, scope), scope), runtime),
         total_seconds=runtime.settings.timeout.total,
         name=f"{plan.provider_name} job",
     )

@@ -212,6 +212,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
 class _FrontServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 256  # one connection per request: many jobs connect at once
 
     def __init__(self, front: SpaceFront) -> None:
         super().__init__(("127.0.0.1", 0), _FrontHandler)

@@ -227,8 +227,10 @@ def test_parse_space_urls_gives_stripped_pairs_or_invalid_argument(text: str):
         assert "SPACE=URL" in str(exc)
         return
     for key, value in pairs.items():
-        assert key and value and key == key.strip() and value == value.strip()
-        assert "," not in key and "," not in value and "=" not in key
+        urls = (value,) if isinstance(value, str) else value  # a repeated id: its replicas
+        assert key and key == key.strip() and "," not in key and "=" not in key
+        for url in urls:
+            assert url and url == url.strip() and "," not in url
 
 
 _words = st.text(alphabet=string.ascii_lowercase + string.digits + "-.", min_size=1, max_size=8)
@@ -247,6 +249,13 @@ _pair_urls = st.builds(
 def test_parse_space_urls_reads_back_what_it_is_given(pairs: dict[str, str]):
     text = ",".join(f"{key}={value}" for key, value in pairs.items())
     assert parse_space_urls(text) == pairs
+
+
+@PROPERTY
+@given(_pair_keys, st.lists(_pair_urls, min_size=2, max_size=4))
+def test_a_space_id_given_again_adds_a_replica(key: str, urls: list[str]):
+    text = ",".join(f"{key.upper() if index else key}={url}" for index, url in enumerate(urls))
+    assert parse_space_urls(text) == {key: tuple(urls)}
 
 
 _markup = st.lists(

@@ -69,11 +69,20 @@ BAD_OPTIONS = [
     ("space_urls", {"a/b": "http://user:pw@127.0.0.1:1"}, "credentials", None),
     ("space_urls", {"a/b": "http://127.0.0.1:1/?token=x"}, "query", None),
     ("space_urls", {"a/b": "http://127.0.0.1:1/#x"}, "fragment", None),
-    ("space_urls", {"a/b": None}, r"space_urls\['a/b'\] must be a URL string", None),
+    ("space_urls", {"a/b": None}, r"space_urls\['a/b'\] must be a base URL or a non-empty list", None),
     (
         "space_urls",
         {"a/b": b"http://127.0.0.1:1"},
-        r"space_urls\['a/b'\] must be a URL string",
+        r"space_urls\['a/b'\] must be a base URL or a non-empty list",
+        None,
+    ),
+    # replicas: a list of distinct base URLs
+    ("space_urls", {"a/b": []}, r"space_urls\['a/b'\] must be a base URL or a non-empty list", None),
+    ("space_urls", {"a/b": ["http://127.0.0.1:1", 7860]}, r"space_urls\['a/b'\] must be a URL string", None),
+    (
+        "space_urls",
+        {"a/b": ["http://127.0.0.1:1", "http://127.0.0.1:1/"]},
+        r"space_urls\['a/b'\] lists http://127.0.0.1:1 more than once",
         None,
     ),
     ("space_urls", {"a/b": ""}, r"space_urls\['a/b'\]", None),

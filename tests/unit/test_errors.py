@@ -296,8 +296,9 @@ def test_hidden_json_error_falls_back_to_reason():
     assert str(error) == "Response 500: Internal Server Error"
 
 
-def test_unknown_status_without_body_says_error():
-    assert str(error_for_status(418)) == "Response 418: error"
+def test_a_status_without_body_says_its_reason_phrase_or_error():
+    assert str(error_for_status(418)) == "Response 418: I'm a Teapot"
+    assert str(error_for_status(599)) == "Response 599: error"
 
 
 def test_text_body_is_used_as_message():
