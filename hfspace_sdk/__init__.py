@@ -45,11 +45,13 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
     from .providers import (
         G4F,
         BlackForestLabs_Flux1Dev,
+        BlackForestLabs_Flux1KontextDev,
         BlackForestLabs_Flux1Schnell,
         DeepseekAI_JanusPro7b,
         FluxDev,
         HuggingSpace,
         Provider,
+        StabilityAI_SD35Large,
         Voodoohop_Flux1Schnell,
     )
     from .queue_status import QueueStatus
@@ -62,6 +64,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load on first
 _LOCATIONS: dict[str, str] = {
     "AllProvidersFailedError": ".errors",
     "BlackForestLabs_Flux1Dev": ".providers",
+    "BlackForestLabs_Flux1KontextDev": ".providers",
     "BlackForestLabs_Flux1Schnell": ".providers",
     "ChatCompletion": ".completions",
     "ChatCompletionChunk": ".completions",
@@ -102,6 +105,7 @@ _LOCATIONS: dict[str, str] = {
     "SpaceError": ".errors",
     "SpaceSchemaError": ".errors",
     "SpaceTimeoutError": ".errors",
+    "StabilityAI_SD35Large": ".providers",
     "Timeout": ".config",
     "Voodoohop_Flux1Schnell": ".providers",
     "ZeroGPUQuota": ".quota",
@@ -129,6 +133,7 @@ __all__ = [
     "G4F",
     "AllProvidersFailedError",
     "BlackForestLabs_Flux1Dev",
+    "BlackForestLabs_Flux1KontextDev",
     "BlackForestLabs_Flux1Schnell",
     "ChatCompletion",
     "ChatCompletionChunk",
@@ -168,6 +173,7 @@ __all__ = [
     "SpaceError",
     "SpaceSchemaError",
     "SpaceTimeoutError",
+    "StabilityAI_SD35Large",
     "Timeout",
     "Voodoohop_Flux1Schnell",
     "ZeroGPUQuota",
