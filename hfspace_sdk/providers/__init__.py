@@ -7,8 +7,8 @@ from .flux_kontext import BlackForestLabs_Flux1KontextDev
 from .flux_schnell import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
 from .g4f import G4F
 from .janus import DeepseekAI_JanusPro7b
-from .sd35_large import StabilityAI_SD35Large
 from .registry import PROVIDERS, ProviderChoice, resolve_provider
+from .sd35_large import StabilityAI_SD35Large
 
 __all__ = [
     "G4F",
