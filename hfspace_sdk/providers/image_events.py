@@ -50,7 +50,8 @@ def image_events(
         status = statuses(event) if statuses is not None else None
         if status is not None:
             yield status
-        elif isinstance(event, Generating) and event.data:
+        elif isinstance(event, Generating) and event.data and event.data[0] is not None:
+            # (an image output of None: nothing drawn yet, so nothing to preview)
             url = output_url(space, event.data[0], scope)
             if url != last_preview:  # a generator may yield other outputs (the seed) alone
                 last_preview = url

@@ -284,3 +284,14 @@ def test_sd35_bad_arguments_fail_before_any_request(params, match):
             StabilityAI_SD35Large.create_completion("", FOX, **params)
         assert len(mocked.calls) == 0
     assert "hf_secret" not in str(caught.value)
+
+
+def test_a_preview_without_an_image_yet_is_skipped():
+    with responses.RequestsMock() as mocked:
+        _serve_sd35(
+            mocked,
+            call_stream(("generating", [None, 3]), ("complete", [file_data("http://x/f.webp"), 3])),
+        )
+        with sd35() as provider:
+            events = list(provider.create_completion("", FOX))
+    assert [type(e).__name__ for e in events] == ["ImageResponse"]
