@@ -40,7 +40,12 @@ def add_edit_parser(commands: Any) -> argparse.ArgumentParser:
         help=f"editing model (default: {DEFAULT_EDIT_MODEL})",
     )
     edit.add_argument("--provider", help="force a provider by name (default: HuggingSpace)")
-    edit.add_argument("--seed", type=int, metavar="N", help="random seed (default: random)")
+    edit.add_argument(
+        "--seed",
+        type=int,
+        metavar="N",
+        help="a fixed seed, for a repeatable edit (default: random)",
+    )
     edit.add_argument("--steps", type=int, metavar="N", help="inference steps (default: 28)")
     edit.add_argument(
         "--guidance-scale", type=float, metavar="G", help="guidance scale (default: 2.5)"
@@ -57,7 +62,12 @@ def add_edit_parser(commands: Any) -> argparse.ArgumentParser:
 
 
 def _params(args: argparse.Namespace) -> dict[str, Any]:
-    params = {"num_inference_steps": args.steps, "guidance_scale": args.guidance_scale}
+    params: dict[str, Any] = {
+        "num_inference_steps": args.steps,
+        "guidance_scale": args.guidance_scale,
+        # a seed given is a seed used: the Space randomises it otherwise
+        "randomize_seed": False if args.seed is not None else None,
+    }
     return {key: value for key, value in params.items() if value is not None}
 
 

@@ -283,7 +283,7 @@ def test_cli_edit_saves_the_edited_image(options, tmp_path, capsys):
     )
     assert code == 0, capsys.readouterr().err
     assert capsys.readouterr().out.strip() == str(out)
-    assert pixels(out.read_bytes()).shape == (32, 48, 3)
+    assert_edit_of(out.read_bytes(), picture, 9, INSTRUCTION)  # --seed fixes the seed
 
 
 def test_cli_edit_refuses_a_missing_image(options, tmp_path, capsys):
