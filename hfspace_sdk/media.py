@@ -23,6 +23,7 @@ __all__ = [
     "load_file",
     "load_media",
     "media_from_messages",
+    "media_items",
     "sniff_image_type",
 ]
 
@@ -174,6 +175,13 @@ def media_from_messages(
 
     ``media`` is one image or a list of images or ``(image, name)`` pairs (g4f's form).
     """
+    return [load_media(item, name) for item, name in media_items(messages, media)]
+
+
+def media_items(
+    messages: Sequence[Mapping[str, Any]], media: Any = None
+) -> list[tuple[Any, Optional[str]]]:
+    """The ``(image, name)`` pairs :func:`media_from_messages` loads, not yet read."""
     items: list[tuple[Any, Optional[str]]] = []
     for message in _trailing_user_messages(messages):
         content = message.get("content")
@@ -186,7 +194,7 @@ def media_from_messages(
     if media is not None:
         pairs = media if isinstance(media, list) else [media]
         items.extend(_as_pair(item) for item in pairs)
-    return [load_media(item, name) for item, name in items]
+    return items
 
 
 def _trailing_user_messages(messages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

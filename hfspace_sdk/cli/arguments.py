@@ -24,6 +24,7 @@ from .constants import (
     DEMO_TIMEOUT,
     PROG,
 )
+from .edit_command import add_edit_parser
 
 
 def _space_url_pairs(text: str) -> list[tuple[str, str]]:
@@ -194,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(demo, where="after")
     demo.set_defaults(command_name="demo", command_parser=demo)
     _add_space_commands(commands)
+    _add_global_options(add_edit_parser(commands), where="after")
     return parser
 
 

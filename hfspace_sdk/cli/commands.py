@@ -1,4 +1,5 @@
-"""The commands (generate, chat, models, demo; api, call: .space_commands) and ``main``."""
+"""The commands (generate, chat, models, demo; api, call: .space_commands; quota, edit: their
+modules) and ``main``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..client import Client
 from ..completions import ChatCompletion
@@ -34,6 +35,7 @@ from .constants import (
     EXIT_USAGE,
     PROG,
 )
+from .edit_command import edit_command
 from .output import OutputError, StatusLine, emit, report_error, say
 from .quota_command import quota_command
 from .space_commands import api_command, call_command
@@ -355,18 +357,15 @@ def _cmd_call(args: argparse.Namespace) -> int:
         return call_command(args, client, _status_line(args))
 
 
-def _cmd_quota(args: argparse.Namespace) -> int:
-    return quota_command(args, _client(args))
-
-
-_COMMANDS = {
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "generate": _cmd_generate,
     "chat": _cmd_chat,
     "models": _cmd_models,
     "demo": _cmd_demo,
     "api": _cmd_api,
     "call": _cmd_call,
-    "quota": _cmd_quota,
+    "quota": lambda args: quota_command(args, _client(args)),
+    "edit": lambda args: edit_command(args, _client(args), _status_line(args)),
 }
 
 

@@ -15,8 +15,9 @@ DEMO_TIMEOUT = 120.0
 _LOOKALIKE_PYTHON_ENV = "HFSPACE_LOOKALIKE_PYTHON"  # same as hfspace_sdk.testing.PYTHON_ENV_VAR
 
 _DESCRIPTION = """\
-Generate images and chat with Janus-Pro-7B through Hugging Face Spaces (FLUX.1-schnell,
-FLUX.1-dev, Janus-Pro-7B), or call any endpoint of any Gradio Space, from the command line.
+Generate and edit images and chat with Janus-Pro-7B through Hugging Face Spaces (FLUX.1-schnell,
+FLUX.1-dev, Stable Diffusion 3.5 Large, FLUX.1-Kontext-dev, Janus-Pro-7B), or call any endpoint
+of any Gradio Space, from the command line.
 
 Global options may come before or after the command:
   hfspace --timeout 60 generate "a red fox"   or   hfspace generate "a red fox" --timeout 60
@@ -40,6 +41,7 @@ exit codes:
 examples:
   hfspace generate "a red fox in the snow" --aspect-ratio 16:9 -o fox.webp
   hfspace generate "a lighthouse" --model flux-schnell --width 1024 --height 576
+  hfspace edit fox.webp "make it snowy" -o snowy.png
   hfspace chat "What is in this picture?" --image fox.webp
   hfspace models
   hfspace api owner/name             (the endpoints of any Gradio Space)

@@ -7,7 +7,7 @@ stream that ends early is reported, never re-requested.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Optional
 
 from ..cancel import CancelScope
@@ -26,13 +26,20 @@ _HIDDEN_ON_OLD_GRADIO = "Gradio before 6.0 does not send error text over the /ca
 
 
 class ApiCall:
-    """What to call: the API name (``infer`` for ``/call/infer``) and the inputs."""
+    """What to call: the API name (``infer`` for ``/call/infer``), the inputs, and the headers
+    sent with both requests of the call (a Space's own credentials), never with others."""
 
-    __slots__ = ("api_name", "data")
+    __slots__ = ("api_name", "data", "headers")
 
-    def __init__(self, api_name: str, data: Sequence[Any]) -> None:
+    def __init__(
+        self, api_name: str, data: Sequence[Any], *, headers: Optional[Mapping[str, str]] = None
+    ) -> None:
         self.api_name = api_name
         self.data = list(data)
+        self.headers = dict(headers or {})
+
+    def __repr__(self) -> str:  # the headers may hold a token
+        return f"ApiCall({self.api_name!r}, {len(self.data)} inputs)"
 
 
 def _decode(sse: SSEEvent) -> Optional[TransportEvent]:
@@ -51,6 +58,7 @@ class CallApi:
             space=space.space_id,
             scope=scope,
             json={"data": call.data},
+            headers=call.headers,
         )
         event_id = accepted_event_id(
             read_json(response, space=space.space_id, what=what), space, what
@@ -64,7 +72,7 @@ class CallApi:
     ) -> Iterator[TransportEvent]:
         """The events of the accepted job, up to and including the terminal one."""
         url = space.api_url(f"/call/{call.api_name}/{accepted.event_id}", scope)
-        return read_event_stream(space, url, scope, _decode)
+        return read_event_stream(space, url, scope, _decode, headers=call.headers)
 
     def cancel(self, space: GradioApp, call: ApiCall, accepted: Accepted) -> None:
         """``/cancel`` the job (its event id is also its session), if the API has an fn_index."""

@@ -22,9 +22,11 @@ from ..params import check_model
 from ..runtime import Runtime
 from .base import Plan, Provider
 from .flux_dev import BlackForestLabs_Flux1Dev
+from .flux_kontext import BlackForestLabs_Flux1KontextDev
 from .flux_schnell import BlackForestLabs_Flux1Schnell, Voodoohop_Flux1Schnell
 from .g4f import G4F
 from .janus import DeepseekAI_JanusPro7b
+from .sd35_large import StabilityAI_SD35Large
 
 __all__ = ["HuggingSpace"]
 
@@ -82,6 +84,8 @@ class HuggingSpace(Provider):
         BlackForestLabs_Flux1Schnell,
         DeepseekAI_JanusPro7b,
         Voodoohop_Flux1Schnell,
+        BlackForestLabs_Flux1KontextDev,
+        StabilityAI_SD35Large,
         G4F,
     )
     default_model = DeepseekAI_JanusPro7b.default_model

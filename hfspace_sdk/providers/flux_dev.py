@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Optional
 
-from ..cancel import CancelScope
-from ..events import Event, ImagePreview, ImageResponse, Reasoning
-from ..gradio.endpoints import G4FNumbers, resolve_function
-from ..gradio.files import output_url
-from ..gradio.messages import Completed, Generating
-from ..gradio.protocol import run_job
-from ..gradio.queue_api import QUEUE, QueuedCall
-from ..gradio.statuses import status_for
+from ..gradio.endpoints import G4FNumbers
 from ..params import (
     image_prompt,
     size_for,
@@ -24,30 +16,25 @@ from ..params import (
     validate_seed,
     validate_steps,
 )
-from ..runtime import Runtime
 from ..zerogpu import ANONYMOUS_TOKEN
-from .base import Plan, Provider, SpacePlan, reject_unknown
+from .base import Plan, Provider, reject_unknown
+from .queued_image import QueuedImagePlan
 from .zerogpu_access import ZeroGPUAccess
 
 __all__ = ["BlackForestLabs_Flux1Dev", "FluxDev"]
 
 
 @dataclass(frozen=True)
-class FluxDevPlan(SpacePlan):
-    """``infer(prompt, seed, randomize_seed, width, height, guidance_scale, steps)``.
-
-    Found by api name; the call names the prompt's ``submit`` as its trigger, as g4f does.
-    """
+class FluxDevPlan(QueuedImagePlan):
+    """``infer(prompt, seed, randomize_seed, width, height, guidance_scale, steps)``."""
 
     randomize_seed: bool
     width: int
     height: int
     guidance_scale: float
     num_inference_steps: int
-    access: ZeroGPUAccess
 
-    api_name: ClassVar[str] = "infer"
-    g4f_numbers: ClassVar[G4FNumbers] = (2, 4)  # fn_index, trigger_id: unnamed configs only
+    g4f_numbers: ClassVar[G4FNumbers] = (2, 4)
 
     def payload(self) -> list[Any]:
         """The inputs, in the Space function's order."""
@@ -60,37 +47,6 @@ class FluxDevPlan(SpacePlan):
             self.guidance_scale,
             self.num_inference_steps,
         ]
-
-    def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
-        space = runtime.space(self.space_id)
-        payload = self.payload()
-        function = resolve_function(
-            space, self.api_name, inputs=len(payload), scope=scope, fallback=self.g4f_numbers
-        )
-        credentials = self.access.credentials(runtime, self.space_id, scope)
-        referer = f"{space.base_url}/?__theme=light"
-        call = QueuedCall(
-            fn_index=function.fn_index,
-            trigger_id=function.trigger_id("submit"),
-            data=payload,
-            session_hash=uuid.uuid4().hex,
-            headers={"accept": "application/json", "referer": referer, **credentials.headers()},
-            stream_headers={"referer": referer},
-        )
-        last_preview: Optional[str] = None
-        for event in run_job(QUEUE, space, call, scope=scope):
-            status = status_for(event)
-            if status is not None:
-                yield status
-            elif isinstance(event, Generating) and event.data:
-                url = output_url(space, event.data[0], scope)
-                if url != last_preview:
-                    last_preview = url
-                    yield ImagePreview(url, self.prompt)
-            elif isinstance(event, Completed):
-                yield Reasoning(status="Finished")
-                if event.data:
-                    yield ImageResponse(output_url(space, event.data[0], scope), self.prompt)
 
 
 class BlackForestLabs_Flux1Dev(Provider):

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, Optional
 
-from ..cancel import CancelScope
-from ..events import Event, ImageResponse
-from ..gradio.call_api import CALL_API, ApiCall
-from ..gradio.endpoints import resolve_function
-from ..gradio.files import output_url
-from ..gradio.messages import Completed
-from ..gradio.protocol import run_job
 from ..params import (
     floor_to_multiple_of_8,
     image_prompt,
@@ -22,14 +14,14 @@ from ..params import (
     validate_seed,
     validate_steps,
 )
-from ..runtime import Runtime
-from .base import Plan, Provider, SpacePlan, reject_unknown
+from .base import Plan, Provider, reject_unknown
+from .call_image import CallImagePlan
 
 __all__ = ["BlackForestLabs_Flux1Schnell", "Voodoohop_Flux1Schnell"]
 
 
 @dataclass(frozen=True)
-class FluxSchnellPlan(SpacePlan):
+class FluxSchnellPlan(CallImagePlan):
     """``infer(prompt, seed, randomize_seed, width, height, num_inference_steps)`` via /call."""
 
     randomize_seed: bool
@@ -47,16 +39,6 @@ class FluxSchnellPlan(SpacePlan):
             self.height,
             self.num_inference_steps,
         ]
-
-    def run(self, runtime: Runtime, scope: CancelScope) -> Iterator[Event]:
-        space = runtime.space(self.space_id)
-        payload = self.payload()
-        # /call/infer names the function itself; the check keeps a changed Space from being
-        # called with inputs it no longer takes.
-        resolve_function(space, "infer", inputs=len(payload), scope=scope)
-        for event in run_job(CALL_API, space, ApiCall("infer", payload), scope=scope):
-            if isinstance(event, Completed) and event.data:
-                yield ImageResponse([output_url(space, event.data[0], scope)], alt=self.prompt)
 
 
 class _FluxSchnellSpace(Provider):

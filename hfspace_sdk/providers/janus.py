@@ -12,12 +12,11 @@ from ..cancel import CancelScope
 from ..errors import InvalidArgumentError, ModelNotFoundError, SpaceError
 from ..events import Event, ImageResponse, JsonConversation, Reasoning
 from ..gradio.endpoints import G4FNumbers, resolve_function
-from ..gradio.files import output_url, upload_files
+from ..gradio.files import output_url
 from ..gradio.messages import Completed, Heartbeat
 from ..gradio.protocol import run_job
 from ..gradio.queue_api import QUEUE, QueuedCall
 from ..gradio.statuses import status_for
-from ..media import MediaFile, media_from_messages
 from ..params import (
     check_model,
     format_prompt,
@@ -31,6 +30,7 @@ from ..params import (
 from ..runtime import Runtime
 from ..zerogpu import ANONYMOUS_TOKEN
 from .base import Plan, Provider, SpacePlan, reject_unknown
+from .image_input import PendingImage, last_image, upload_image
 from .zerogpu_access import ZeroGPUAccess
 
 __all__ = ["DeepseekAI_JanusPro7b", "JanusPlan"]
@@ -45,7 +45,7 @@ class JanusPlan(SpacePlan):
     """One Janus turn: ``multimodal_understanding`` (chat) or ``generate_image``."""
 
     generate_image: bool
-    image: Optional[MediaFile]
+    image: Optional[PendingImage]
     conversation: Optional[JsonConversation]
     return_conversation: bool
     access: ZeroGPUAccess
@@ -77,7 +77,7 @@ class JanusPlan(SpacePlan):
         session_hash = str(conversation.get_dict()["session_hash"])
         image_input = None
         if self.image is not None:
-            image_input = upload_files(space, [self.image], upload_id=session_hash, scope=scope)[0]
+            image_input = upload_image(space, self.image, upload_id=session_hash, scope=scope)
         referer = f"{space.base_url}?__theme=light"
         call = QueuedCall(
             fn_index=function.fn_index,
@@ -213,8 +213,7 @@ def plan_janus(
         text = require_prompt(
             format_prompt(checked) if conversation is None else last_user_message(checked)
         )
-        images = media_from_messages(checked, media)
-        image = images[-1] if images else None
+        image = last_image(checked, media)
     chosen_seed = validate_seed(seed)
     return JanusPlan(
         provider_name=provider_name,

@@ -1,4 +1,5 @@
-"""``client.images``: text-to-image generation, one, ``n`` at once, or many prompts in turn."""
+"""``client.images``: text-to-image generation (one, ``n`` at once, or many prompts in turn) and
+image editing."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..progress import ProgressBar
 from ..providers.base import Plan, Provider, iterate_job, start_plan
 from ..providers.registry import ProviderChoice, resolve_provider
 from ..runtime import Runtime
+from .image_edits import edit_media
 
 __all__ = ["GenerationResult", "Images"]
 
@@ -78,7 +80,55 @@ class Images:
         provider_class, plans = _plans(
             prompt, model=model, provider=provider, n=n, seed=seed, options={**params, **options}
         )
-        bar = ProgressBar(progress, description=str(prompt)[:40])
+        finals = self._run_all(plans, progress=progress, description=str(prompt))
+        return self._response(finals, model, provider_class.__name__, response_format)
+
+    def edit(
+        self,
+        image: Any,
+        prompt: str,
+        *,
+        model: str = "flux-kontext-dev",
+        provider: ProviderChoice = None,
+        n: int = 1,
+        seed: Optional[int] = None,
+        response_format: str = "url",
+        progress: bool = False,
+        **params: Any,
+    ) -> ImagesResponse:
+        """Edit an image with an instruction (FLUX.1-Kontext-dev) and return the edited ones.
+
+        Args:
+            image: the picture to edit: a file path, bytes, a binary file, a data: URI, a PIL
+                image, or an :class:`~hfspace_sdk.Image` from an earlier result (downloaded
+                and uploaded in the job: ``generate`` → ``edit`` needs no saving).
+            prompt: the instruction ("make it snowy").
+            model: an editing model (``flux-kontext-dev``).
+            provider: a provider class or name; default ``HuggingSpace``.
+            n: how many edits (seeds ``seed``, ``seed + 1``, ... when a seed is given).
+            seed: the first seed; default: the provider's (random).
+            response_format: ``"url"``, or ``"b64_json"`` to download and embed the images.
+            progress: show a progress bar (needs tqdm).
+            **params: passed to the provider (``guidance_scale``, ``num_inference_steps``).
+
+        Raises:
+            InvalidArgumentError: bad input (no image, a file that is not an image, one too
+                large), before any request.
+            HFSpaceError: the edit failed (the other edits are then cancelled).
+        """
+        _check_response_format(response_format)
+        media = edit_media(image, params)
+        provider_class, plans = _plans(
+            prompt, model=model, provider=provider, n=n, seed=seed, options={**params, **media}
+        )
+        finals = self._run_all(plans, progress=progress, description=str(prompt))
+        return self._response(finals, model, provider_class.__name__, response_format)
+
+    def _run_all(
+        self, plans: Sequence[Plan], *, progress: bool, description: str
+    ) -> list[ImageResponse]:
+        """Run the plans at once; their final images, in order (all cancelled on a failure)."""
+        bar = ProgressBar(progress, description=description[:40])
         jobs = [start_plan(self._runtime, plan) for plan in plans]
         try:
             shown = bar if len(jobs) == 1 and bar.enabled else None
@@ -91,7 +141,7 @@ class Images:
             raise
         finally:
             bar.close()
-        return self._response(finals, model, provider_class.__name__, response_format)
+        return finals
 
     def stream(
         self,

@@ -1,7 +1,9 @@
 """Local look-alike Hugging Face Spaces and a fake Hugging Face hub, for tests and demos.
 
-The look-alikes are real Gradio apps (built on the installed ``gradio`` package) that match four
-public Spaces on the wire: FLUX.1-schnell, FLUX.1-dev, Janus-Pro-7B and roxky/g4f-flux; plus
+The look-alikes are real Gradio apps (built on the installed ``gradio`` package) that match six
+public Spaces on the wire: FLUX.1-schnell, FLUX.1-dev, Janus-Pro-7B, roxky/g4f-flux,
+FLUX.1-Kontext-dev (image editing: the edit mirrors and tints the upload) and Stable Diffusion
+3.5 Large; plus
 ``demo``, a made-up Space (``hfspace-sdk/demo``) with one endpoint of each kind for generic
 clients, and ``flux-dev-drifted``, FLUX.1-dev as its owner might edit it (``infer`` moved from
 fn_index 2 to 3; see :data:`VARIANTS`). They run in a subprocess; importing this package does not

@@ -13,12 +13,15 @@ flux-dev          2 ``infer`` (generator)                 ``[5, "click"], [4, "s
 janus             2 ``multimodal_understanding``          ``[10, "click"]``
 janus             3 ``generate_image``                    ``[20, "click"]``
 g4f-flux          3 ``RealtimeFlux`` (``queue=False``)    ``[10, "change"]``
+flux-kontext      2 ``infer`` (image edit)                ``[8, "click"], [7, "submit"]``
+sd35-large        2 ``infer`` (generator)                 ``[5, "click"], [4, "submit"]``
 flux-dev-drifted  2 ``enhance_prompt``                    ``[3, "click"]``
 flux-dev-drifted  3 ``infer`` (generator)                 ``[6, "click"], [5, "submit"]``
 ================  ======================================  ======================================
 
 The FLUX builders live in :mod:`.flux_apps` (with the drifted variant of FLUX.1-dev), Janus in
-:mod:`.janus_app` and the made-up ``demo`` Space, whose endpoints are listed there, in
+:mod:`.janus_app`, FLUX.1-Kontext-dev in :mod:`.kontext_app`, Stable Diffusion 3.5 Large in
+:mod:`.sd35_app` and the made-up ``demo`` Space, whose endpoints are listed there, in
 :mod:`.demo_app`.
 
 Component ids come from a process-wide counter in gradio, so :func:`build_app` resets it before
@@ -50,7 +53,9 @@ from .failures import check_failure
 from .flux_apps import build_flux_dev, build_flux_dev_drifted, build_flux_schnell
 from .images import render_image
 from .janus_app import build_janus
+from .kontext_app import build_flux_kontext
 from .options import AppOptions, step_pauses
+from .sd35_app import build_sd35_large
 
 __all__ = [
     "APP_BUILDERS",
@@ -59,9 +64,11 @@ __all__ = [
     "build_demo",
     "build_flux_dev",
     "build_flux_dev_drifted",
+    "build_flux_kontext",
     "build_flux_schnell",
     "build_g4f_flux",
     "build_janus",
+    "build_sd35_large",
 ]
 
 _build_lock = threading.Lock()
@@ -178,6 +185,8 @@ APP_BUILDERS: dict[str, Callable[[AppOptions], Any]] = {
     "flux-dev": build_flux_dev,
     "janus": build_janus,
     "g4f-flux": build_g4f_flux,
+    "flux-kontext": build_flux_kontext,
+    "sd35-large": build_sd35_large,
     "demo": build_demo,
     "flux-dev-drifted": build_flux_dev_drifted,
 }

@@ -21,6 +21,8 @@ LOOKALIKES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "flux-dev": ("black-forest-labs/FLUX.1-dev", "roxky/FLUX.1-dev"),
         "janus": ("deepseek-ai/Janus-Pro-7B", "roxky/Janus-Pro-7B"),
         "g4f-flux": ("roxky/g4f-flux",),
+        "flux-kontext": ("black-forest-labs/FLUX.1-Kontext-Dev",),
+        "sd35-large": ("stabilityai/stable-diffusion-3.5-large",),
         "demo": ("hfspace-sdk/demo",),  # made up: a small Space with many kinds of endpoints
     }
 )

@@ -16,7 +16,7 @@ from gradio_builds import python_for
 
 from hfspace_sdk.testing import FakeHub, serve_hub, serve_space, serve_spaces, space_urls_for
 
-ALL_LOOKALIKES = ("flux-schnell", "flux-dev", "janus", "g4f-flux")
+ALL_LOOKALIKES = ("flux-schnell", "flux-dev", "janus", "g4f-flux", "flux-kontext", "sd35-large")
 
 
 @pytest.fixture(scope="session")

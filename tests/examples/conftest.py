@@ -19,7 +19,10 @@ from hfspace_sdk.testing import serve_hub, serve_spaces, space_urls_for
 @pytest.fixture(scope="session")
 def example_env() -> Iterator[dict[str, str]]:
     """Environment variables pointing the SDK at local look-alikes (no network needed)."""
-    with serve_spaces("flux-schnell", "flux-dev", "janus") as urls, serve_hub() as hub:
+    with (
+        serve_spaces("flux-schnell", "flux-dev", "janus", "flux-kontext") as urls,
+        serve_hub() as hub,
+    ):
         space_urls = ",".join(f"{space}={url}" for space, url in space_urls_for(urls).items())
         # HF_TOKEN is blanked so a developer's real token never changes what the tests see.
         yield {"HFSPACE_SPACE_URLS": space_urls, "HF_ENDPOINT": hub.url, "HF_TOKEN": ""}

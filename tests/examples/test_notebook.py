@@ -64,3 +64,22 @@ def test_runs_shows_the_image_and_the_answer(example_env, tmp_path):
         "Janus look-alike answer to: What animal is in this picture, and what is it doing? "
         "[image 1024x576]"
     ) in texts
+    # The edit cell shows the fox edited (the look-alike mirrors it): same size, other pixels.
+    fox, edited = embedded_image(results[2][1]), embedded_image(results[5][1])
+    assert edited.size == fox.size == (1024, 576)
+    assert edited.tobytes() != fox.tobytes()
+
+
+def embedded_image(html: str):
+    """The picture an ``<img src="data:...;base64,...">`` output embeds."""
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    match = re.search(r'src="data:image/\w+;base64,([^"]+)"', html)
+    assert match is not None, html[:200]
+    picture = Image.open(io.BytesIO(base64.b64decode(match.group(1))))
+    picture.load()
+    return picture.convert("RGB")

@@ -46,6 +46,8 @@ SPACE_IDS = (
     "deepseek-ai/Janus-Pro-7B",
     "roxky/Janus-Pro-7B",
     "roxky/g4f-flux",
+    "black-forest-labs/FLUX.1-Kontext-Dev",
+    "stabilityai/stable-diffusion-3.5-large",
 )
 #: Fixtures that start long-lived infrastructure: set up before a case takes its baseline.
 INFRASTRUCTURE = ("server", "fault_lookalikes")

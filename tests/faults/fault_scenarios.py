@@ -1370,6 +1370,44 @@ _add(
     ),
 )
 
+# The Space providers of today (FLUX.1-Kontext-dev, SD 3.5 Large): g4f's bugs, fixed -----------
+
+TODAY = "Space providers of today (FLUX.1-Kontext-dev, SD 3.5 Large)"
+SPACE_KONTEXT = "black-forest-labs/FLUX.1-Kontext-Dev"
+SPACE_SD35 = "stabilityai/stable-diffusion-3.5-large"
+_add(
+    _s(
+        "kontext-upload-413",
+        TODAY,
+        "413 on the upload of the image to edit",
+        "queue (Kontext): `POST {P}/upload`",
+        "ResponseStatusError",
+        f"Response 413 from {SPACE_KONTEXT}: Payload Too Large",
+        IMMEDIATE,
+        {"config": 1, "upload": 1},
+    ),
+    _s(
+        "kontext-join-without-event-id",
+        TODAY,
+        "`queue/join` answers `{}` (g4f: a bare `assert`)",
+        JOIN + " (Kontext)",
+        "ProtocolError",
+        f"{SPACE_KONTEXT} accepted queue/join without an event id",
+        IMMEDIATE,
+        {"config": 1, "upload": 1, "join": 1},
+    ),
+    _s(
+        "sd35-error-text",
+        TODAY,
+        '`event: error` with the Space\'s text (g4f: always "GPU token limit exceeded")',
+        CALL_STREAM + " (SD 3.5)",
+        "SpaceError",
+        "CUDA out of memory",
+        IMMEDIATE,
+        {"config": 1, "call": 1, "call-stream": 1},
+    ),
+)
+
 SCENARIOS: Mapping[str, Scenario] = {s.key: s for s in _S}
 if len(SCENARIOS) != len(_S):  # pragma: no cover - a declaration mistake
     raise RuntimeError("duplicate scenario keys")

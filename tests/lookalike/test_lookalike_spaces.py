@@ -51,6 +51,7 @@ def test_layouts_have_no_stray_components(spaces: dict[str, Space]) -> None:
     assert buttons == {
         "flux-schnell": 1, "flux-dev": 1, "janus": 2, "g4f-flux": 1,
         "demo": 11, "flux-dev-drifted": 2,  # one per endpoint; Enhance prompt and Run
+        "flux-kontext": 2, "sd35-large": 1,  # Run and Reuse this image; Run
     }
 
 
