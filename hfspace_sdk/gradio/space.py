@@ -112,7 +112,7 @@ class GradioApp:
         can have accepted the job) wakes it and waits, then True. Otherwise False: the failure
         stands, and the job is not sent again.
         """
-        if not (self.on_hub and _may_be_down(failure, scope)):
+        if not (self.on_hub and _may_be_down(failure, scope, malformed_counts=False)):
             return False
         from ..space_stages import NO_APP_STAGES
         from ..waking import wait_until_running
@@ -178,16 +178,24 @@ class GradioApp:
 _DOWN_STATUSES = frozenset({502, 503, 504})
 
 
-def _may_be_down(failure: HFSpaceError, scope: CancelScope) -> bool:
-    """True for a first-contact failure that a Space's stage may explain."""
+def _may_be_down(
+    failure: HFSpaceError, scope: CancelScope, *, malformed_counts: bool = True
+) -> bool:
+    """True for a failure that a Space's stage may explain.
+
+    ``malformed_counts``: whether a malformed answer (a ``ProtocolError``) counts. It does for
+    ``/config``, which a Space that is not running answers with a page; not for a submission,
+    which such a Space answers with a 5xx, so that a malformed answer there comes from an app.
+    """
     if scope.cancelled:
         return False  # the job's own cancel or deadline
     if isinstance(failure, QueueFullError):
         return False  # a Space whose queue is full runs
     if isinstance(failure, ResponseStatusError):
         return failure.status_code in _DOWN_STATUSES
-    # ProtocolError: /config answered with a page rather than JSON
-    return isinstance(failure, (SpaceConnectionError, SpaceTimeoutError, ProtocolError))
+    if isinstance(failure, ProtocolError):
+        return malformed_counts
+    return isinstance(failure, (SpaceConnectionError, SpaceTimeoutError))
 
 
 class SpaceDirectory:
