@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 #: Seconds a whole generation may take in the SDK (queue wait on the Space included).
 GENERATION_SECONDS = float(os.environ.get("HFSPACE_CELERY_TIMEOUT", "600"))
 #: The SDK's own deadline fires first and fails the task with a readable SpaceTimeoutError;
-#: Celery's limits are only a backstop (prefork and solo pools enforce them, threads do not).
+#: Celery's limits are only a backstop: the prefork pool enforces them, threads and solo do not.
 SOFT_TIME_LIMIT = GENERATION_SECONDS + 30
 HARD_TIME_LIMIT = SOFT_TIME_LIMIT + 30
 
