@@ -1,8 +1,8 @@
 """examples/celery_app end to end: a real redis-server, a real Celery worker, look-alike Spaces.
 
-One redis-server (a free loopback port, no persistence) and one worker (threads pool) serve the
-whole module; both are stopped by PID at teardown, and the last test checks that stopping the
-worker closed its SDK client. Flask's test client drives the web side in this process.
+One redis-server (a free loopback port, no persistence) serves the whole module, and one worker
+at a time (threads pool, then prefork) runs every test; both are stopped by PID, and the last
+test of each worker checks that stopping it closed its SDK clients. Flask's test client drives the web side in this process.
 """
 
 from __future__ import annotations
@@ -94,6 +94,8 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @dataclass
 class Worker:
+    pool: str
+    concurrency: int
     process: subprocess.Popen[bytes]
     log: Path
 
@@ -119,27 +121,41 @@ def celery_env(env_patch: pytest.MonkeyPatch, redis_url: str) -> Iterator[dict[s
             del sys.modules[name]
 
 
-@pytest.fixture(scope="module")
+# The pool the README recommends (one client shared by the task threads), and Celery's default
+# (one client in each child process).
+POOLS = {"threads": 4, "prefork": 2}
+
+
+@pytest.fixture(scope="module", params=sorted(POOLS, reverse=True))
 def worker(
-    celery_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    celery_env: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Worker]:
-    """One Celery worker process (threads pool, 4 slots), ready when it answers a ping."""
+    """One Celery worker process at a time, ready when it answers a ping."""
     from celery_app import tasks
 
-    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    pool, concurrency = request.param, POOLS[request.param]
+    log = tmp_path_factory.mktemp(f"celery-{pool}") / "worker.log"
+    log.touch()
     command = [
         sys.executable, "-m", "celery", "-A", "celery_app.tasks", "worker",
-        "--pool=threads", "--concurrency=4", "--loglevel=INFO", f"--logfile={log}",
+        f"--pool={pool}", f"--concurrency={concurrency}", "--loglevel=INFO", f"--logfile={log}",
         "--hostname=hfspace-test@%h", "--without-gossip", "--without-mingle",
         "--without-heartbeat",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=EXAMPLES, env=celery_env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-    )
-    log.touch()
-    running = Worker(process, log)
+    running = Worker(
+        pool,
+        concurrency,
+        subprocess.Popen(
+            command, cwd=EXAMPLES, env=celery_env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        ),
+        log,
+    )  # fmt: skip
     try:
-        wait_until(lambda: bool(tasks.app.control.ping(timeout=0.5)), "celery worker", process, log)
+        ping = tasks.app.control.ping
+        wait_until(lambda: bool(ping(timeout=0.5)), "celery worker", running.process, log)
         yield running
     finally:
         running.stop()
@@ -230,8 +246,11 @@ def test_bad_input_is_refused_before_the_queue(http):
     assert http.post("/", data={"prompt": "a fox", "model": "flux-pro"}).status_code == 400
 
 
-def test_stopping_the_worker_closes_its_client(worker):
-    log = worker.stop()  # last in the module: the fixture's own stop is then a no-op
-    # Opened before the worker's log file exists (worker_init); closed once, in the worker.
-    assert log.count("hfspace_sdk Client closed in pid") == 1
-    assert f"hfspace_sdk Client closed in pid {worker.process.pid}" in log
+def test_stopping_the_worker_closes_its_clients(worker):
+    log = worker.stop()  # last for each worker: the fixture's own stop is then a no-op
+    closed = re.findall(r"hfspace_sdk Client closed in pid (\d+)", log)
+    if worker.pool == "threads":  # one client, in the worker's own process
+        assert closed == [str(worker.process.pid)]
+    else:  # one client in each child process, none in the parent
+        assert len(set(closed)) == worker.concurrency
+        assert str(worker.process.pid) not in closed
