@@ -21,7 +21,7 @@ PLACEHOLDERS = ("https://you-flux-a.hf.space", "https://you-flux-b.hf.space")
 
 def section_blocks(language: str) -> list[str]:
     text = (ROOT / "README.md").read_text()
-    section = text.split("\n### Replicas\n", 1)[1].split("\n## ", 1)[0]
+    section = re.split(r"\n##+ ", text.split("\n### Replicas\n", 1)[1], maxsplit=1)[0]
     return re.findall(rf"```{language}\n(.*?)```", section, re.DOTALL)
 
 
