@@ -60,7 +60,13 @@ def run(plan: Plan, count: int, lookalikes: list[str]) -> Run:
             stack.enter_context(serve_space_front(ScriptedSpace(SPACE), url))
             for url in lookalikes[:count]
         ]
-        options = {"num_inference_steps": 1, "provider": "BlackForestLabs_Flux1Dev"}
+        # small images: on a 2-core machine the look-alikes' drawing must not be the limit
+        options = {
+            "num_inference_steps": 1,
+            "width": 256,
+            "height": 256,
+            "provider": "BlackForestLabs_Flux1Dev",
+        }
         with Client(
             space_urls={SPACE: [front.url for front in fronts]},
             hub_url="http://127.0.0.1:9",  # no hub needed: anonymous ZeroGPU headers

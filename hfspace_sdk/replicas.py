@@ -2,8 +2,8 @@
 
 ``space_urls={"owner/name": [url1, url2]}`` makes the URLs replicas of the Space. A job is
 placed when it first asks for the Space: on the replica with the fewest jobs this client has in
-flight there plus the jobs in its queue (``queue/status``, trusted for 1.5 s), ties taken in
-turn. A replica that fails before the job was accepted (refused, 5xx, not running, queue full)
+flight there plus the other jobs in its queue (``queue/status``, trusted for 1.5 s), ties taken
+in turn. A replica that fails before the job was accepted (refused, 5xx, not running, queue full)
 rests for 30 s and the job goes to the next one; a job a replica accepted is never sent to
 another. Providers keep asking ``runtime.space(space_id)``: the placement travels with the job's
 worker thread, in a context variable, so that they need not know about replicas.
@@ -71,6 +71,16 @@ class Replica:
     def url(self) -> str:
         return self.app.base_url
 
+    @property
+    def load(self) -> int:
+        """This client's jobs in flight there, plus the others' jobs in its queue.
+
+        The queue size counts this client's queued jobs too: only what exceeds them is
+        someone else's (``max``), so that a replica whose queue was read just now does not
+        count this client's jobs twice and look busier than one read a second ago.
+        """
+        return max(self.in_flight, self.queue_size)
+
     def __repr__(self) -> str:
         return f"Replica({self.url!r}, in_flight={self.in_flight})"
 
@@ -108,7 +118,7 @@ class ReplicaSet:
         for replica in pool:
             self._refresh_queue_size(replica, scope)
         with self._lock:
-            loads = [replica.in_flight + replica.queue_size for replica in pool]
+            loads = [replica.load for replica in pool]
             tied = [replica for replica, load in zip(pool, loads) if load == min(loads)]
             chosen = tied[self._turn % len(tied)]
             self._turn += 1

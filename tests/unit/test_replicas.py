@@ -62,8 +62,9 @@ def test_jobs_in_flight_go_round_the_replicas(replicas: ReplicaSet) -> None:
 def test_the_least_loaded_replica_is_chosen(replicas: ReplicaSet) -> None:
     a, b, c = replicas.replicas
     a.in_flight, b.in_flight, c.in_flight = 2, 0, 1
-    c.queue_size = 0
-    b.queue_size = 5  # a busy queue counts as load
+    a.queue_size = 2  # its queue holds this client's two jobs: a load of 2, not 4
+    b.queue_size = 5  # a queue busy with others' jobs counts as load
+    assert (a.load, b.load, c.load) == (2, 5, 1)
     assert replicas.choose([], SCOPE) is c
     assert c.in_flight == 2
     replicas.release(c)
