@@ -33,6 +33,7 @@ from typing import Optional
 from urllib.parse import parse_qs, urlsplit
 
 from .space_front import ScriptedSpace
+from .threads import serving
 
 __all__ = ["FakeHub", "HubFailure", "RecordedRequest", "serve_hub"]
 
@@ -322,13 +323,5 @@ def serve_hub(
     )
     httpd = _HubServer((_HOST, port), hub)
     hub.url = f"http://{_HOST}:{httpd.server_address[1]}"
-    thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="fake-hub", daemon=True
-    )
-    thread.start()
-    try:
+    with serving(httpd, "fake-hub"):
         yield hub
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=10)

@@ -23,6 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Optional
 from urllib.parse import urlsplit
 
+from .threads import serving
+
 __all__ = ["SPACE_STAGES", "ScriptedSpace", "SpaceFront", "serve_space_front"]
 
 #: The stages a scripted Space may be put in (huggingface_hub's, and the Hub's ``SLEEPING``).
@@ -226,13 +228,5 @@ def serve_space_front(space: ScriptedSpace, upstream: Optional[str] = None) -> I
     front = SpaceFront(space, upstream)
     server = _FrontServer(front)
     front.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="space-front", daemon=True
-    )
-    thread.start()
-    try:
+    with serving(server, "space-front"):
         yield front
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from example_runs import run_example
 from PIL import Image as PILImage
 
 pytestmark = pytest.mark.e2e
@@ -18,15 +17,7 @@ SCRIPT = ROOT / "examples" / "edit_image.py"
 
 
 def run(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args],
-        env={**os.environ, **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    return run_example(args, env, cwd)
 
 
 def photo(path: Path) -> Path:

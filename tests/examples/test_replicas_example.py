@@ -3,13 +3,12 @@ look-alike: as ``127.0.0.1`` and as ``localhost``, two base URLs and so two repl
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from example_runs import run_example
 
 from hfspace_sdk.config import parse_space_urls
 
@@ -42,15 +41,7 @@ def test_the_python_example_runs_on_two_replicas(
 ) -> None:
     lookalike = flux_dev(example_env)
     (code,) = section_blocks("python")
-    result = subprocess.run(
-        [sys.executable, "-c", local(code, lookalike)],
-        env={**os.environ, **example_env},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_example(["-c", local(code, lookalike)], example_env, tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     port = lookalike.rsplit(":", 1)[1]
     assert re.fullmatch(rf"http://(127\.0\.0\.1|localhost):{port}/\S+\n", result.stdout)
@@ -61,14 +52,8 @@ def test_the_shell_example_runs(example_env: dict[str, str], tmp_path: Path) -> 
     (script,) = section_blocks("bash")
     hfspace = Path(sys.executable).with_name("hfspace")
     script = local(script, lookalike).replace("hfspace generate", f"{hfspace} generate")
-    result = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        env={**os.environ, **example_env},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    result = run_example(
+        ["-euo", "pipefail", "-c", script], example_env, tmp_path, program=["bash"]
     )
     assert result.returncode == 0, result.stderr[-2000:]
     port = lookalike.rsplit(":", 1)[1]

@@ -4,14 +4,13 @@ run as a user runs them: a fake hub scripts the Space's stage, a front answers f
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from example_runs import run_example
 
 from hfspace_sdk.config import parse_space_urls
 from hfspace_sdk.testing import FakeHub, ScriptedSpace, serve_hub, serve_space_front
@@ -30,15 +29,7 @@ def readme_examples() -> list[str]:
 
 
 def run(code: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *code],
-        env={**os.environ, **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_example(code, env, cwd)
 
 
 @pytest.fixture
