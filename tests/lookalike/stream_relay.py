@@ -15,8 +15,9 @@ holding ``process_starts`` the client's connection is reset (RST). Then either:
   as a proxy or load balancer that cut only the client's side does; a reconnect for the same
   session gets the buffered events, then the rest as they come.
 
-Nothing sleeps: threads block on sockets or on a condition, and ``close()`` shuts every socket
-down and joins every thread.
+Threads block on sockets or on a condition (one fixed grace before a direct client's reconnect
+excepted, see ``_CLEANUP_GRACE``), and ``close()`` shuts every socket down and joins every
+thread.
 """
 
 from __future__ import annotations
@@ -25,11 +26,19 @@ import contextlib
 import socket
 import struct
 import threading
+import time
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["StreamRelay"]
 
 _TIMEOUT = 30.0  # the longest any relay socket waits for its peer
+# Gradio forgets a disconnected stream's session in a task of its own, which nothing outside
+# the server can observe: a reconnect that arrives first attaches to the session, and then waits
+# for a job the cleanup cancelled (measured once on 6.31 in CI). A direct client's reconnect
+# comes well after that cleanup; the relay gives it this long after the server closed the
+# dropped stream's connection (the look-alike sends a heartbeat every 0.2 s, so the server
+# notices the disconnect within that).
+_CLEANUP_GRACE = 1.0
 
 
 class _Session:
@@ -190,6 +199,7 @@ class StreamRelay:
                 # A direct client's reconnect reaches a Space that already saw the disconnect
                 # (unless the Space is starved of CPU): wait until it closed that connection.
                 dropped.ended.wait(_TIMEOUT)
+                time.sleep(_CLEANUP_GRACE)  # not observable from outside: see above
             upstream = self._connect()
             upstream.sendall(self._request("GET", target, headers, "HTTP/1.0"))
             head, rest = _read_head(upstream)

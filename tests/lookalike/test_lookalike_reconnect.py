@@ -68,7 +68,10 @@ _PROMPT = "a red fox in the snow"
 @pytest.fixture(scope="module")
 def working_flux_dev(gradio_build: str) -> Iterator[str]:
     """A FLUX.1-dev look-alike whose jobs run for 3 s: still running when the stream is cut."""
-    with serve_space("flux-dev", compute_seconds=3.0, python=python_for(gradio_build)) as url:
+    # heartbeats every 0.2 s (Gradio 5 and 6): a server notices a dropped stream at once
+    with serve_space(
+        "flux-dev", compute_seconds=3.0, heartbeat_interval=0.2, python=python_for(gradio_build)
+    ) as url:
         yield url
 
 
