@@ -6,6 +6,9 @@ import inspect
 from typing import Any
 
 import gradio as gr
+from PIL import Image
+
+from .images import render_image
 
 FLUX_MAX_SEED = 2147483647  # np.iinfo(np.int32).max, as in the FLUX Spaces
 G4F_MAX_SEED = 4294967295  # 2**32 - 1: the SDK draws seeds up to this
@@ -38,6 +41,21 @@ def private_api() -> dict[str, Any]:
 def prompt_examples(prompts: list[str], inputs: Any) -> Any:
     """``gr.Examples`` without caching (it registers exactly one ``load_example`` event)."""
     return gr.Examples(examples=[[p] for p in prompts], inputs=inputs, cache_examples=False)
+
+
+def wire_cached_example(examples: Any, prompt: Any, result: Any, seed: Any) -> None:
+    """The real Spaces' lazily cached example outputs: one hidden ``load_cached_example`` event
+    after ``examples``' own (it takes the next fn_index)."""
+    def load_cached_example(text: str) -> tuple[Image.Image, int]:
+        return render_image(0, text or "", 512, 512), 0
+
+    examples.load_input_event.then(
+        fn=load_cached_example,
+        inputs=[prompt],
+        outputs=[result, seed],
+        api_name="load_cached_example",
+        **hidden_api(),
+    )
 
 
 def as_int(value: Any, default: int) -> int:

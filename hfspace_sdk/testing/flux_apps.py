@@ -41,8 +41,8 @@ from .app_parts import (
     RENDER_MAX_SIZE,
     as_int,
     clamp,
-    hidden_api,
     prompt_examples,
+    wire_cached_example,
 )
 from .failures import check_failure
 from .images import render_image
@@ -141,17 +141,7 @@ def flux_layout(
 
 def _wire_cached_example(layout: FluxLayout) -> None:
     """fn 1: the real Spaces' lazily cached example outputs (hidden from the API docs)."""
-
-    def load_cached_example(prompt: str) -> tuple[Image.Image, int]:
-        return render_image(0, prompt or "", 512, 512), 0
-
-    layout.examples.load_input_event.then(
-        fn=load_cached_example,
-        inputs=[layout.prompt],
-        outputs=[layout.result, layout.seed],
-        api_name="load_cached_example",
-        **hidden_api(),
-    )
+    wire_cached_example(layout.examples, layout.prompt, layout.result, layout.seed)
 
 
 def build_flux_schnell(options: AppOptions) -> Any:

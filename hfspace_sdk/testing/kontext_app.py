@@ -37,6 +37,7 @@ from .app_parts import (
     as_int,
     hidden_api,
     prompt_examples,
+    wire_cached_example,
 )
 from .failures import check_failure
 from .images import image_digest, render_image
@@ -126,16 +127,7 @@ def build_flux_kontext(options: AppOptions) -> Any:
                 ["Make this a 90s cartoon", "Add a hat to the cat"], [prompt]
             )
 
-        def load_cached_example(text: str) -> tuple[Image.Image, int]:
-            return render_image(0, text or "", 512, 512), 0
-
-        examples.load_input_event.then(  # fn 1: the real Space caches its examples lazily
-            fn=load_cached_example,
-            inputs=[prompt],
-            outputs=[result, seed],
-            api_name="load_cached_example",
-            **hidden_api(),
-        )
+        wire_cached_example(examples, prompt, result, seed)  # fn 1: cached lazily, hidden
         gr.on(  # fn 2
             triggers=[run_button.click, prompt.submit],
             fn=infer,

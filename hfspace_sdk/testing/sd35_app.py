@@ -37,8 +37,8 @@ from .app_parts import (
     RENDER_MAX_SIZE,
     as_int,
     clamp,
-    hidden_api,
     prompt_examples,
+    wire_cached_example,
 )
 from .failures import check_failure, gradio_error
 from .images import render_image
@@ -124,16 +124,7 @@ def build_sd35_large(options: AppOptions) -> Any:
                 ["A capybara wearing a suit holding a sign", "a cat in a hat"], [prompt]
             )
 
-        def load_cached_example(text: str) -> tuple[Image.Image, int]:
-            return render_image(0, text or "", 512, 512), 0
-
-        examples.load_input_event.then(  # fn 1
-            fn=load_cached_example,
-            inputs=[prompt],
-            outputs=[result, seed],
-            api_name="load_cached_example",
-            **hidden_api(),
-        )
+        wire_cached_example(examples, prompt, result, seed)  # fn 1: cached lazily, hidden
         gr.on(  # fn 2
             triggers=[run_button.click, prompt.submit],
             fn=infer,
