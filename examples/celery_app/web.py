@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery import states
 from celery.result import AsyncResult
 from flask import Flask, Response, jsonify, redirect, render_template_string, request, url_for
 
@@ -41,8 +42,10 @@ JOB = """<!doctype html>
 def job_view(task_id: str) -> dict[str, Any]:
     """What the pages show of a task: plain data. Celery reports an unknown id as PENDING."""
     result = AsyncResult(task_id, app=celery_app)
+    # One read of the backend: "done" asked for separately could see the task finish after
+    # "state" was read, and the page would stop refreshing on STARTED.
     state = result.state
-    view: dict[str, Any] = {"id": task_id, "state": state, "done": result.ready()}
+    view: dict[str, Any] = {"id": task_id, "state": state, "done": state in states.READY_STATES}
     view["images"] = result.result["images"] if state == "SUCCESS" else []
     # The task's exception message only (the SDK's own words), never the traceback.
     view["error"] = str(result.result) if state == "FAILURE" else None

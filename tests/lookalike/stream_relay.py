@@ -3,21 +3,27 @@
 Standard library only. Every request is relayed to the upstream server on a connection of its
 own (``Connection: close``) and logged, so a test can count joins. The first ``queue/data``
 stream of a session is read from the upstream (an HTTP/1.0 request, so the body comes
-unchunked, as plain SSE) and handed to the client event by event; right after the event
-holding ``process_starts`` the client's connection is reset (RST). Then either:
+unchunked, as plain SSE) and handed to the client event by event; right after the first
+``progress`` event the client's connection is reset (RST). Then either:
 
 * ``keep_upstream=False``: the relay closes its upstream stream too, so the Gradio server sees
   its stream disconnect, as when a client served directly loses its connection; a reconnect is
   relayed to the server like any other request once the server closed that stream's
-  connection (a server starved of CPU may still be cleaning the session up: see
-  docs/reliability.md, "A dropped queue stream");
+  connection;
 * ``keep_upstream=True``: the relay keeps reading its upstream stream and buffers the events,
   as a proxy or load balancer that cut only the client's side does; a reconnect for the same
   session gets the buffered events, then the rest as they come.
 
-Threads block on sockets or on a condition (one fixed grace before a direct client's reconnect
-excepted, see ``_CLEANUP_GRACE``), and ``close()`` shuts every socket down and joins every
-thread.
+Why after a progress event: Gradio 6 forgets a session whose stream disconnected only when the
+disconnect interrupts the stream while it waits for the job's next message; when a message
+arrives at the same moment (a progress update right after ``process_starts``, or a heartbeat)
+the stream may see the disconnect first, and then it stops the job but keeps the session, so a
+reconnect attaches to it and gets nothing but heartbeats (see docs/reliability.md, "A dropped
+queue stream"). A test that drops the stream after the job's last progress event, with
+heartbeats at Gradio's default 15 s, leaves the server nothing to race with.
+
+Threads block on sockets or on a condition, and ``close()`` shuts every socket down and joins
+every thread.
 """
 
 from __future__ import annotations
@@ -26,19 +32,12 @@ import contextlib
 import socket
 import struct
 import threading
-import time
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["StreamRelay"]
 
 _TIMEOUT = 30.0  # the longest any relay socket waits for its peer
-# Gradio forgets a disconnected stream's session in a task of its own, which nothing outside
-# the server can observe: a reconnect that arrives first attaches to the session, and then waits
-# for a job the cleanup cancelled (measured once on 6.31 in CI). A direct client's reconnect
-# comes well after that cleanup; the relay gives it this long after the server closed the
-# dropped stream's connection (the look-alike sends a heartbeat every 0.2 s, so the server
-# notices the disconnect within that).
-_CLEANUP_GRACE = 1.0
+_DROP_AFTER = b'"msg":"progress"'  # the event after which the client's stream is reset
 
 
 class _Session:
@@ -116,6 +115,8 @@ class StreamRelay:
 
     def close(self) -> None:
         self._closing = True
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() (close() alone does not)
         self._listener.close()
         with self._lock:
             sockets = list(self._sockets)
@@ -199,7 +200,6 @@ class StreamRelay:
                 # A direct client's reconnect reaches a Space that already saw the disconnect
                 # (unless the Space is starved of CPU): wait until it closed that connection.
                 dropped.ended.wait(_TIMEOUT)
-                time.sleep(_CLEANUP_GRACE)  # not observable from outside: see above
             upstream = self._connect()
             upstream.sendall(self._request("GET", target, headers, "HTTP/1.0"))
             head, rest = _read_head(upstream)
@@ -218,7 +218,7 @@ class StreamRelay:
                 event = session.events[session.given]
                 session.given += 1
             client.sendall(event)
-            if first and b'"process_starts"' in event:
+            if first and _DROP_AFTER in event.replace(b" ", b""):
                 self._drop(client, session_hash)
                 return
 
