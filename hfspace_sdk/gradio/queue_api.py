@@ -24,10 +24,13 @@ class QueuedCall:
     """What to run by ``fn_index``: the component that fired it, the inputs, the session.
 
     ``headers`` go with the submission (credentials, referer), ``stream_headers`` with the
-    event stream; the queue protocol and ``run/predict`` both take it.
+    event stream; ``theme`` is the ``__theme`` the join URL carries, as the Space's web page (and
+    g4f) send it. The queue protocol and ``run/predict`` both take it.
     """
 
-    __slots__ = ("data", "fn_index", "headers", "session_hash", "stream_headers", "trigger_id")
+    __slots__ = (
+        "data", "fn_index", "headers", "session_hash", "stream_headers", "theme", "trigger_id",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -38,6 +41,7 @@ class QueuedCall:
         session_hash: str,
         headers: Optional[Mapping[str, str]] = None,
         stream_headers: Optional[Mapping[str, str]] = None,
+        theme: str = "light",
     ) -> None:
         self.fn_index = fn_index
         self.trigger_id = trigger_id
@@ -45,6 +49,7 @@ class QueuedCall:
         self.session_hash = session_hash
         self.headers = dict(headers or {})
         self.stream_headers = dict(stream_headers or {})
+        self.theme = theme
 
     def payload(self) -> dict[str, Any]:
         """The join body, in the key order the Gradio web frontend sends."""
@@ -72,7 +77,7 @@ class QueueApi:
             space.api_url("/queue/join", scope),
             space=space.space_id,
             scope=scope,
-            params={"__theme": "light"},
+            params={"__theme": call.theme},
             json=call.payload(),
             headers=call.headers,
         )

@@ -77,6 +77,7 @@ class QueuedImagePlan(SpacePlan):
             session_hash=session_hash,
             headers={"accept": "application/json", "referer": referer, **credentials.headers()},
             stream_headers={"referer": referer},
+            theme=self.theme,
         )
         events = run_job(QUEUE, space, call, scope=scope)
         yield from image_events(events, space, self.prompt, scope, statuses=self.status_line)

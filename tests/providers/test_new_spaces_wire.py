@@ -158,6 +158,7 @@ def test_kontext_uploads_into_its_session_and_joins_as_g4f_does():
     assert request.headers["x-zerogpu-token"] == "zg-token"
     assert len(request.headers["x-zerogpu-uuid"]) == 32  # a fresh uuid4, as g4f sends
     assert request.headers["referer"] == f"{BASE}/?__theme=system"
+    assert parse_qs(urlsplit(request.url).query) == {"__theme": ["system"]}  # as g4f joins
 
 
 def test_kontext_without_an_event_id_is_a_protocol_error_not_an_assert():
