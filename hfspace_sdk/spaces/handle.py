@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from typing import Any, Optional
 
 from .._retry import call_with_retries
@@ -181,7 +182,8 @@ class Space:
         rest. File and image parameters take a path, bytes, a PIL image, a URL, or an
         ``Image``/``File`` of an earlier result; they are uploaded by the job. Iterating the
         job yields ``Reasoning`` statuses, each intermediate output of a generator, and the
-        final outputs last (what ``job.result()`` returns).
+        final outputs last (what ``job.result()`` returns). A Space id with replicas (a list
+        in ``space_urls``) runs each job on one of them, as the providers do.
 
         Raises:
             InvalidArgumentError: an unknown endpoint, too many arguments, an unknown keyword,
@@ -193,9 +195,19 @@ class Space:
         endpoint = self.endpoint(api_name)
         values = bind_arguments(endpoint, args, kwargs)
         call = SpaceCall(self._hub_id, endpoint, prepare_inputs(self._app, endpoint, values))
-        runtime, app = self._runtime, self._app
+        runtime, app, hub_id = self._runtime, self._app, self._hub_id
+
+        def run(scope: CancelScope) -> Iterator[Any]:
+            if hub_id is None:  # a Space given by URL: no replicas
+                return call.run(runtime, app, scope)
+            from ..replicas import run_placed
+
+            # Each job is placed on a replica, as the providers' are; the first replica's
+            # description (the endpoints) stands for every copy of the Space.
+            return run_placed(lambda: call.run(runtime, runtime.space(hub_id), scope), scope)
+
         return runtime.jobs.start(
-            lambda scope: call.run(runtime, app, scope),
+            run,
             total_seconds=runtime.settings.timeout.total,
             name=f"{app.space_id} {endpoint.api_name} job",
         )

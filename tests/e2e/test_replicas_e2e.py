@@ -53,3 +53,26 @@ def test_jobs_spread_over_replicas_and_skip_one_that_is_down(
     ]
     assert any(down in status for status in placements)  # tried, failed, moved on
     assert all(f"of 3 of {SPACE}" in status for status in placements)
+
+
+def test_the_generic_client_places_each_job_on_a_replica(
+    two_flux_devs: list[str], hub: FakeHub
+) -> None:
+    with Client(space_urls={SPACE: two_flux_devs}, hub_url=hub.url, timeout=60) as client:
+        space = client.space(SPACE)
+        jobs = [
+            space.submit("/infer", f"a fox {index}", num_inference_steps=2) for index in range(6)
+        ]
+        runs = [list(job) for job in jobs]
+    placed_on = []
+    for events in runs:
+        [status] = [
+            event.status
+            for event in events
+            if isinstance(event, Reasoning) and (event.status or "").startswith("On replica")
+        ]
+        replica = next(url for url in two_flux_devs if f"({url})" in status)
+        image, _seed = events[-1]
+        assert image.url.startswith(replica)  # the job's outputs come from where it ran
+        placed_on.append(replica)
+    assert set(placed_on) == set(two_flux_devs)
