@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any, Optional
+from urllib.parse import urlsplit
 
+from .config import default_space_url
 from .errors import SpaceNotRunningError
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "RUNNING",
     "WAIT_STAGES",
     "WAKE_STAGES",
+    "hub_stage_applies",
     "not_running_error",
     "parse_stage",
     "poll_delays",
@@ -108,3 +111,17 @@ def poll_delays(first: float = 1.0, factor: float = 1.5, cap: float = 10.0) -> I
     while True:
         yield delay
         delay = min(cap, delay * factor)
+
+
+def hub_stage_applies(space_id: str, base_url: str) -> bool:
+    """Whether the hub's stage of ``space_id`` is the stage of the Space served at ``base_url``.
+
+    A URL on another ``*.hf.space`` host is another Space, a duplicate most often: the original
+    may be paused or asleep while the copy runs, so its stage says nothing of the copy (and no
+    visit to the copy would wake the original). Any other URL (the Space's own host, a proxy or
+    a local server standing in for it) is taken to serve that Space.
+    """
+    host = (urlsplit(base_url).hostname or "").lower()
+    if host == "hf.space" or host.endswith(".hf.space"):
+        return host == urlsplit(default_space_url(space_id)).hostname
+    return True

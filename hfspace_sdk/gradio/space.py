@@ -42,7 +42,8 @@ class GradioApp:
     ) -> None:
         self.space_id = space_id
         self.base_url = base_url.rstrip("/")
-        #: Whether ``space_id`` is a hub id the hub can tell the stage of (not a bare URL).
+        #: Whether the hub's stage of ``space_id`` is this URL's: not for a bare URL, nor for a
+        #: duplicate on another ``*.hf.space`` host (see ``space_stages.hub_stage_applies``).
         self.on_hub = on_hub
         self.http = http
         self._sleep = sleep
@@ -222,9 +223,16 @@ class SpaceDirectory:
             replicas = self._spaces.get(key)
             if replicas is None:
                 from ..replicas import ReplicaSet
+                from ..space_stages import hub_stage_applies
 
                 apps = [
-                    GradioApp(space_id, url, self._http, sleep=self._sleep)
+                    GradioApp(
+                        space_id,
+                        url,
+                        self._http,
+                        sleep=self._sleep,
+                        on_hub=hub_stage_applies(space_id, url),
+                    )
                     for url in self._settings.replica_urls(space_id)
                 ]
                 replicas = self._spaces[key] = ReplicaSet(space_id, apps)

@@ -434,3 +434,21 @@ def test_the_hub_is_asked_for_a_space_id_never_for_a_bare_url(mocked, client, by
     with pytest.raises(expected):
         space.api()
     assert runtime.call_count == (0 if by_url else 1)
+
+
+def test_a_duplicate_on_the_hub_is_not_given_the_originals_stage(mocked) -> None:
+    """The original is paused; the copy the user runs instead fails for reasons of its own."""
+    copy = "https://you-demo.hf.space"
+    mocked.get(f"{copy}/config", status=503, body="<html>starting</html>")
+    runtime = mocked.get(
+        f"{STUB_HUB}/api/spaces/{DEMO_ID}/runtime", json={"stage": "PAUSED"}, status=200
+    )
+    with (
+        Client(
+            space_urls={DEMO_ID: copy}, hub_url=STUB_HUB, timeout=30, retry_sleep=lambda _: None
+        ) as client,
+        pytest.raises(ResponseStatusError) as raised,
+    ):
+        client.space(DEMO_ID).api()
+    assert raised.value.status_code == 503
+    assert runtime.call_count == 0

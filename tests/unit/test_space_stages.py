@@ -15,6 +15,7 @@ from hfspace_sdk.space_stages import (
     DEAD_STAGES,
     WAIT_STAGES,
     WAKE_STAGES,
+    hub_stage_applies,
     not_running_error,
     parse_stage,
     poll_delays,
@@ -98,6 +99,21 @@ def test_a_paused_space_is_to_be_duplicated() -> None:
 )
 def test_says_space_in_error(body: Any, in_error: bool) -> None:
     assert says_space_in_error(body) is in_error
+
+
+@pytest.mark.parametrize(
+    ("url", "applies"),
+    [
+        ("https://black-forest-labs-flux-1-dev.hf.space", True),  # the Space's own host
+        ("https://Black-Forest-Labs-FLUX-1-dev.hf.space/", True),
+        ("https://you-flux-1-dev.hf.space", False),  # a duplicate: another Space
+        ("https://hf.space", False),
+        ("http://127.0.0.1:7860", True),  # a local server or proxy standing in for the Space
+        ("https://flux.example.com/gradio", True),
+    ],
+)
+def test_the_hubs_stage_is_not_a_duplicates(url: str, applies: bool) -> None:
+    assert hub_stage_applies("black-forest-labs/FLUX.1-dev", url) is applies
 
 
 def test_poll_delays_grow_from_1_to_10_seconds() -> None:
