@@ -4,7 +4,8 @@ Standard library only. Every request is relayed to the upstream server on a conn
 own (``Connection: close``) and logged, so a test can count joins. The first ``queue/data``
 stream of a session is read from the upstream (an HTTP/1.0 request, so the body comes
 unchunked, as plain SSE) and handed to the client event by event; right after the first
-``progress`` event the client's connection is reset (RST). Then either:
+event whose ``msg`` is ``drop_after`` (``progress`` by default) the client's connection is reset
+(RST). Then either:
 
 * ``keep_upstream=False``: the relay closes its upstream stream too, so the Gradio server sees
   its stream disconnect, as when a client served directly loses its connection; a reconnect is
@@ -37,7 +38,6 @@ from urllib.parse import parse_qs, urlsplit
 __all__ = ["StreamRelay"]
 
 _TIMEOUT = 30.0  # the longest any relay socket waits for its peer
-_DROP_AFTER = b'"msg":"progress"'  # the event after which the client's stream is reset
 
 
 class _Session:
@@ -73,10 +73,11 @@ def _reset(sock: socket.socket) -> None:
 class StreamRelay:
     """See the module docstring. Use as a context manager; ``url`` replaces the Space's."""
 
-    def __init__(self, upstream: str, *, keep_upstream: bool) -> None:
+    def __init__(self, upstream: str, *, keep_upstream: bool, drop_after: str = "progress") -> None:
         parts = urlsplit(upstream)
         self._upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self._keep = keep_upstream
+        self._drop_after = f'"msg":"{drop_after}"'.encode()
         self._lock = threading.Lock()
         self._sessions: dict[str, _Session] = {}
         self._dropped: dict[str, _Session] = {}  # streams closed on the Space's side too
@@ -218,7 +219,7 @@ class StreamRelay:
                 event = session.events[session.given]
                 session.given += 1
             client.sendall(event)
-            if first and _DROP_AFTER in event.replace(b" ", b""):
+            if first and self._drop_after in event.replace(b" ", b""):
                 self._drop(client, session_hash)
                 return
 
