@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import random
 from typing import Any
 
 import gradio as gr
@@ -46,6 +47,7 @@ def prompt_examples(prompts: list[str], inputs: Any) -> Any:
 def wire_cached_example(examples: Any, prompt: Any, result: Any, seed: Any) -> None:
     """The real Spaces' lazily cached example outputs: one hidden ``load_cached_example`` event
     after ``examples``' own (it takes the next fn_index)."""
+
     def load_cached_example(text: str) -> tuple[Image.Image, int]:
         return render_image(0, text or "", 512, 512), 0
 
@@ -66,3 +68,14 @@ def as_int(value: Any, default: int) -> int:
 
 def clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
+
+
+def seed_and_size(
+    seed: Any, randomize_seed: Any, width: Any, height: Any, *, max_seed: int = FLUX_MAX_SEED
+) -> tuple[int, int, int]:
+    """One render's seed (drawn up to ``max_seed`` when asked) and size (clamped), read from the
+    sliders' values as the FLUX-like Spaces read them."""
+    drawn = random.randint(0, max_seed) if randomize_seed else as_int(seed, 42)
+    w = clamp(as_int(width, 1024), 1, RENDER_MAX_SIZE)
+    h = clamp(as_int(height, 1024), 1, RENDER_MAX_SIZE)
+    return drawn, w, h

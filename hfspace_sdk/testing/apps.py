@@ -30,7 +30,6 @@ building each app; several apps can then live in one process with the ids of the
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from typing import Any, Callable, Optional
@@ -41,11 +40,10 @@ from PIL import Image
 from .app_parts import (
     FLUX_MAX_SIZE,
     G4F_MAX_SEED,
-    RENDER_MAX_SIZE,
     as_int,
-    clamp,
     hidden_api,
     prompt_examples,
+    seed_and_size,
 )
 from .catalog import LOOKALIKE_NAMES
 from .demo_app import build_demo
@@ -89,9 +87,7 @@ def build_g4f_flux(options: AppOptions) -> Any:
         num_inference_steps: int = 2,
     ) -> tuple[Image.Image, int, str]:
         check_failure(prompt, options.fail)
-        seed = random.randint(0, G4F_MAX_SEED) if randomize_seed else as_int(seed, 42)
-        w = clamp(as_int(width, 1024), 1, RENDER_MAX_SIZE)
-        h = clamp(as_int(height, 1024), 1, RENDER_MAX_SIZE)
+        seed, w, h = seed_and_size(seed, randomize_seed, width, height, max_seed=G4F_MAX_SEED)
         steps = max(1, as_int(num_inference_steps, 2))
         for pause in step_pauses(options, steps, visible_progress=False):
             if pause:

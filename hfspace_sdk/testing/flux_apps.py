@@ -24,7 +24,6 @@ apply to it.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,10 +37,9 @@ from .app_parts import (
     FLUX_MAX_SIZE,
     GPU_INFO,
     PROGRESS_DESC,
-    RENDER_MAX_SIZE,
     as_int,
-    clamp,
     prompt_examples,
+    seed_and_size,
     wire_cached_example,
 )
 from .failures import check_failure
@@ -157,9 +155,7 @@ def build_flux_schnell(options: AppOptions) -> Any:
         progress: Any = gr.Progress(track_tqdm=True),  # noqa: B008 - gradio's idiom
     ) -> tuple[Image.Image, int]:
         check_failure(prompt, options.fail)
-        seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else as_int(seed, 42)
-        w = clamp(as_int(width, 1024), 1, RENDER_MAX_SIZE)
-        h = clamp(as_int(height, 1024), 1, RENDER_MAX_SIZE)
+        seed, w, h = seed_and_size(seed, randomize_seed, width, height)
         steps = max(1, as_int(num_inference_steps, 4))
         for i, pause in enumerate(step_pauses(options, steps)):
             progress((i, steps), desc=PROGRESS_DESC)
@@ -202,9 +198,7 @@ def flux_dev_infer(options: AppOptions) -> Callable[..., Iterator[tuple[Image.Im
     ) -> Iterator[tuple[Image.Image, int]]:
         check_failure(prompt, options.fail)
         gr.Info(GPU_INFO)
-        seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else as_int(seed, 42)
-        w = clamp(as_int(width, 1024), 1, RENDER_MAX_SIZE)
-        h = clamp(as_int(height, 1024), 1, RENDER_MAX_SIZE)
+        seed, w, h = seed_and_size(seed, randomize_seed, width, height)
         steps = max(1, as_int(num_inference_steps, 28))
         text = prompt or ""
         # Up to two previews (variants 1 and 2), after about a third and two thirds of the

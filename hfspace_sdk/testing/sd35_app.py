@@ -22,7 +22,6 @@ client sent ``""``.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Iterator
 from typing import Any, Optional
@@ -34,10 +33,9 @@ from .app_parts import (
     FLUX_MAX_SEED,
     GPU_INFO,
     PROGRESS_DESC,
-    RENDER_MAX_SIZE,
     as_int,
-    clamp,
     prompt_examples,
+    seed_and_size,
     wire_cached_example,
 )
 from .failures import check_failure, gradio_error
@@ -73,9 +71,7 @@ def build_sd35_large(options: AppOptions) -> Any:
         if negative_prompt is None:
             raise gradio_error(NULL_NEGATIVE_PROMPT_ERROR)
         gr.Info(GPU_INFO)
-        seed = random.randint(0, FLUX_MAX_SEED) if randomize_seed else as_int(seed, 42)
-        w = clamp(as_int(width, 1024), 1, RENDER_MAX_SIZE)
-        h = clamp(as_int(height, 1024), 1, RENDER_MAX_SIZE)
+        seed, w, h = seed_and_size(seed, randomize_seed, width, height)
         steps = max(1, as_int(num_inference_steps, 40))
         key = sd35_prompt_key(prompt or "", negative_prompt)
         for i, pause in enumerate(step_pauses(options, steps)):
